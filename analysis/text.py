@@ -40,3 +40,27 @@ def normalize(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_APOSTROPHE_TABLE)
     text = _HSPACE_RE.sub(" ", text)
     return "\n".join(line.strip() for line in text.split("\n"))
+
+
+#: A word for counting purposes: a run of letters/digits, hyphenated compounds counted once.
+#: Elided articles count as words of their own (``l'IA`` is two words), as in token counts.
+WORD_RE = re.compile(r"\w+(?:-\w+)*")
+
+
+def count_words(text: str) -> int:
+    """Count words in ``text`` with :data:`WORD_RE`: the denominator of every per-1,000-word rate.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> count_words("l'IA souveraine, e-gouvernement et 57-NQ/TW")
+    7
+    """
+    return len(WORD_RE.findall(text))
