@@ -647,9 +647,9 @@ def _scan(raw_dir: Path, metadata) -> tuple[list[dict], dict[str, Page], pd.Data
         notes = []
         if "fallback" in note:
             notes.append(f"decoded with {note}: check accents")
-        if path.name not in table.index:
+        if metadata is not None and path.name not in table.index:
             notes.append("no row in the metadata table: outlet and date unknown unless the page states a date")
-        elif page.date:
+        elif page.date and path.name in table.index:
             meta_date = table.at[path.name, "date"]
             if pd.notna(meta_date) and not meta_date.strftime("%Y-%m-%d").startswith(page.date):
                 notes.append(f"page states {page.date} but metadata says {meta_date:%Y-%m-%d}; the page's date is used")
