@@ -46,6 +46,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m benchmarks.run --sizes 1000 10000 100000
+	$(PY) -m benchmarks.large_page --megabytes 10
 
 bench-smoke: $(STAMP)
 	$(PY) -m benchmarks.run --sizes 100 --no-save
