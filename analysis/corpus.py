@@ -331,8 +331,9 @@ def parse_page(text: str) -> Page:
     5. The first prose paragraph is the standfirst when a caption, link or image separates it from
        the next prose paragraph, or when a later paragraph carries a dateline. A dateline
        (``Vientiane, 2 novembre (VNA) -``) gives its place to ``dateline`` and is cut from its
-       paragraph, which stays in the body. When that paragraph repeats the standfirst, the
-       standfirst is kept once (``lead_repeated``; :attr:`Page.text` then omits the lead).
+       paragraph, which stays in the body. When that paragraph restates the standfirst (at least
+       :data:`REPEAT_THRESHOLD` of the standfirst's distinct words recur in it), the standfirst
+       is kept once (``lead_repeated``; :attr:`Page.text` then omits the lead).
     6. A sign-off closing the last body paragraph (``-NDEL/VNA``, ``- VNA``, ``.-VNA``) is cut.
     7. ``Voir plus`` opens the related block: each teaser is an optional caption, a headline
        (a verbatim repeat is skipped) and a lead; a new caption or a second lead starts the
@@ -406,9 +407,7 @@ def _parse_article(paras: list[tuple[str, str]], page: Page) -> None:
                 page.dateline = match["place"].strip()
             page.roles.append(("dateline", para[: match.end()].strip()))
             para = para[match.end() :]
-            if page.lead and _key(page.lead).rstrip(".… ") and _key(para).startswith(
-                _key(page.lead).rstrip(".… ")
-            ):
+            if page.lead and _repeats(page.lead, para):
                 page.lead_repeated = True
         signoff = None
         if k == last_body:
@@ -423,6 +422,19 @@ def _parse_article(paras: list[tuple[str, str]], page: Page) -> None:
             page.roles.append(("signoff", signoff["signoff"].strip()))
     if page.signoff == "":
         page.signoff = next((t for r, t in page.roles if r == "signoff"), "")
+
+
+#: Share of the standfirst's distinct words that must recur in the dateline paragraph for the
+#: standfirst to count as a repeat of it (VNA often restates the chapô with small edits:
+#: "Le secrétaire général Tô Lâm" -> "Le secrétaire général du Parti Tô Lâm").
+REPEAT_THRESHOLD = 0.8
+
+
+def _repeats(lead: str, paragraph: str, threshold: float = REPEAT_THRESHOLD) -> bool:
+    """Whether ``paragraph`` restates ``lead``: most of the lead's distinct words recur in it."""
+    lead_words = {w.casefold() for w in re.findall(r"\w+", normalize(lead))}
+    para_words = {w.casefold() for w in re.findall(r"\w+", normalize(paragraph))}
+    return bool(lead_words) and len(lead_words & para_words) >= threshold * len(lead_words)
 
 
 def _looks_like_lead(para: str) -> bool:

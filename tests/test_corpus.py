@@ -126,8 +126,20 @@ def test_standfirst_kept_once(units):
     lead = art.at["002_2c011ea8c1d02bdc.txt", "lead"]
     assert lead.startswith("Le vice-Premier ministre laotien") and text.count(lead) == 1
     assert not text.startswith("Vientiane")  # the dateline went to its column
+    # 000 and 003: the dateline paragraph restates the standfirst with small edits -> once
+    for name in ["000_1a05a85f63068217.txt", "003_820e157e04b203e2.txt"]:
+        lead, text = art.at[name, "lead"], art.at[name, "text"]
+        assert lead and lead not in text
+        assert corpus.parse_page(page_text(name)).lead_repeated
     # 001: a standfirst with no repeat is the first paragraph of the text
     assert art.at["001_850b8497c3c40278.txt", "text"].startswith(art.at["001_850b8497c3c40278.txt", "lead"])
+
+
+def test_repeat_rule():
+    assert corpus._repeats("Le ministre a reçu la délégation lundi.",
+                           "Le ministre vietnamien a reçu lundi la délégation laotienne.")
+    assert not corpus._repeats("Le ministre a reçu la délégation lundi.",
+                               "La coopération numérique progresse entre les deux pays.")
 
 
 def test_paragraphs(units):
