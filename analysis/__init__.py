@@ -13,3 +13,7 @@ Importing the package prints nothing and touches no file.
 """
 
 __version__ = "0.1.0"
+
+from analysis.concordance import kwic  # noqa: E402  (``analysis.kwic(units, pattern, window=...)``)
+
+__all__ = ["kwic"]

@@ -66,8 +66,9 @@ def plot_prevalence(prev: pd.DataFrame, *, by: str | None = None, themes=None, a
     ax.grid(axis="x", color="0.9", lw=0.6)
     ax.set_axisbelow(True)
     if len(groups) > 1:
+        # outside the axes, so that it never hides an interval
         ax.legend(title=by, fontsize=8, title_fontsize=8, frameon=False,
-                  loc="lower right")
+                  loc="upper left", bbox_to_anchor=(1, 1))
     if title:
         ax.set_title(title)
     return fig
