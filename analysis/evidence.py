@@ -32,48 +32,11 @@ import pandas as pd
 
 from analysis import corpus
 from analysis import themes as _themes
-from analysis.text import normalize
+from analysis.text import normalize, split_sentences
 
 # --------------------------------------------------------------------------------------------
 # Sentences
 # --------------------------------------------------------------------------------------------
-
-#: A sentence ends at ``.``, ``!``, ``?`` or ``…`` followed by space and an upper-case letter, a
-#: digit or an opening quote. Lines (paragraph breaks, captions) always end a sentence.
-_SENTENCE_END_RE = re.compile(r"(?<=[.!?…])\s+(?=[«\"A-ZÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸ0-9])")
-
-
-def split_sentences(text: str) -> list[str]:
-    """Split French text into sentences, keeping the original characters of each sentence.
-
-    Lines are split first (a paragraph break or a caption line always ends a sentence), then
-    each line at sentence-final punctuation followed by white space and a capital letter, digit
-    or opening quote. Abbreviations with a capital after a full stop (rare in this press) would
-    split too. Empty lines are dropped and each sentence is stripped.
-
-    Parameters
-    ----------
-    text : str
-        Original text.
-
-    Returns
-    -------
-    list of str
-        The sentences in reading order.
-
-    Examples
-    --------
-    >>> split_sentences("Le Vietnam a signé. Le Laos aussi.\\n\\nPhoto : VNA")
-    ['Le Vietnam a signé.', 'Le Laos aussi.', 'Photo : VNA']
-    """
-    sentences = []
-    for line in text.split("\n"):
-        for part in _SENTENCE_END_RE.split(line):
-            part = part.strip()
-            if part:
-                sentences.append(part)
-    return sentences
-
 
 def sentences(units: pd.DataFrame, *, text_col: str = "text") -> pd.DataFrame:
     """One row per sentence of each unit, original text kept.

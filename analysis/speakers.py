@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.text import normalize
+from analysis.text import normalize, split_sentences
 from analysis.themes import Codebook, get_codebook
 
 #: Speech verbs, past participle (after ``a``/``ont``) and present tense (headline style).
@@ -58,7 +58,6 @@ _INVERTED_RE = re.compile(rf"(?:[,»\"]|^)\s*(?P<cue>(?:a|ont)\s+{_ADV}(?:{_PAST
                           r"(?P<np>[^,.;:!?»\"]{2,120})")
 _SUBJECT_RE = re.compile(rf"(?<=\s)(?P<cue>(?:a|ont)\s+{_ADV}(?:{_PAST})|(?:{_PRES}))\b(?!-t-)")
 _SELON_RE = re.compile(r"\b(?P<cue>[Ss]elon)\s+(?P<np>[^,.;:!?»\"]{2,80})")
-_SENTENCE_RE = re.compile(r"(?<=[.!?»\"])\s+(?=[«\"A-ZÀ-ÖØ-ÞĐ])|\n+")
 _ARTICLE_RE = re.compile(r"^(?:pour\s+sa\s+part\s+)?(?:le|la|les|l'|un|une)\s*", re.IGNORECASE)
 _NAME_RE = re.compile(r"((?:[A-ZÀ-ÖØ-ÞĐ][\w'-]+)(?:\s+[A-ZÀ-ÖØ-ÞĐ][\w'-]+){1,3})\s*$")
 _NOT_NAME = {"Le", "La", "Les", "L", "Un", "Une", "Des", "Vietnam", "Laos", "Parti", "Etat",
@@ -269,7 +268,7 @@ def attribute_speech(paragraphs: pd.DataFrame, *,
         for para_id, kind, text in zip(doc["para_id"], doc["kind"] if has_kind else [None] * len(doc),
                                        doc[text_col]):
             text = normalize(text) if isinstance(text, str) else ""
-            sentences += [(para_id, kind, s.strip()) for s in _SENTENCE_RE.split(text) if s.strip()]
+            sentences += [(para_id, kind, s) for s in split_sentences(text)]
         doc_people = [m for _, _, s in sentences for m in _mentions(s, tables)]
         state = {"speaker": None, "person": None, "mentioned": []}
         for para_id, kind, sentence in sentences:

@@ -1073,3 +1073,35 @@ def multiword_counts(texts) -> pd.DataFrame:
             n_texts[token] += 1
     return pd.DataFrame({"token": list(counts), "count": list(counts.values()),
                          "n_texts": [n_texts[t] for t in counts]})
+
+
+#: A sentence ends at ``.``, ``!``, ``?`` or ``…`` (possibly closed by a quote ``»``, ``"``,
+#: ``”``) followed by white space and an upper-case letter, a digit or an opening quote.
+SENTENCE_END_RE = re.compile(r"(?<=[.!?…»\"”])\s+(?=[«\"“A-ZÀ-ÖØ-ÞĐ0-9])")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split French text into sentences, keeping the original characters of each sentence.
+
+    Lines are split first (a paragraph break or a caption line always ends a sentence), then
+    each line at :data:`SENTENCE_END_RE`. A full stop followed by a lower-case word does not end
+    a sentence, nor does one inside a code (``n°57-NQ/TW``); an abbreviation followed by a capital
+    (``M. Hung``, rare in this press) does. Empty pieces are dropped and each sentence is
+    stripped. Used by :mod:`analysis.speakers` and :mod:`analysis.evidence`.
+
+    Parameters
+    ----------
+    text : str
+        Original (or normalized) text.
+
+    Returns
+    -------
+    list of str
+        The sentences in reading order.
+
+    Examples
+    --------
+    >>> split_sentences("Le Vietnam a signé. Le Laos aussi.\\n\\nPhoto : VNA")
+    ['Le Vietnam a signé.', 'Le Laos aussi.', 'Photo : VNA']
+    """
+    return [part.strip() for line in text.split("\n") for part in SENTENCE_END_RE.split(line) if part.strip()]

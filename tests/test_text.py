@@ -359,3 +359,13 @@ def test_kept_apostrophe_words_are_single_words():
             assert [text.fold_apostrophes(w) for w in raw_words(form)] == [word]
             # in capitals too (a line in capitals is lowercased first, see unshout)
             assert [text.fold_apostrophes(w).lower() for w in raw_words(form.upper())] == [word]
+
+
+def test_split_sentences_after_closing_quote_and_before_digits():
+    from analysis.text import split_sentences
+
+    text = "« Le Vietnam est prêt », a-t-il dit. Le Laos aussi. 2026 sera l'année de l'IA.\nPhoto : VNA"
+    assert split_sentences(text) == ["« Le Vietnam est prêt », a-t-il dit.", "Le Laos aussi.",
+                                     "2026 sera l'année de l'IA.", "Photo : VNA"]
+    assert split_sentences('Il a dit « Oui. » Puis il est parti.') == ["Il a dit « Oui. »", "Puis il est parti."]
+    assert split_sentences("la Résolution n°57-NQ/TW. elle continue") == ["la Résolution n°57-NQ/TW. elle continue"]
