@@ -459,3 +459,38 @@ def term_table(X, vocabulary, terms, groups, n_words) -> pd.DataFrame:
         table[f"{label} n"] = counts
         table[f"{label} per 1,000 words"] = 1000 * counts / words[label]
     return table
+
+
+def measure_agreement(table: pd.DataFrame, measure_a: str = "G2", measure_b: str = "lafon",
+                      n_top: int = 15) -> dict:
+    """How far two keyness measures agree on one keyness table.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`keyness` (it holds every measure's column, whatever it was sorted by).
+    measure_a, measure_b : str
+        Columns to compare.
+    n_top : int
+        Size of each end of the ranking: the ``n_top`` most over-represented and the ``n_top``
+        most under-represented terms, each ranked as :func:`keyness` sorts (score, then term).
+
+    Returns
+    -------
+    dict
+        ``spearman`` (rank correlation of the two scores over all terms), ``n_terms``,
+        ``n_common`` (terms in both top sets of ``2 * n_top``), ``only_a`` and ``only_b``
+        (sorted lists of the terms in one top set only).
+    """
+    def top(measure):
+        ranked = table.sort_values([measure, "term"], ascending=[False, True], kind="mergesort")
+        return set(ranked.head(n_top)["term"]) | set(ranked.tail(n_top)["term"])
+
+    top_a, top_b = top(measure_a), top(measure_b)
+    return {
+        "spearman": float(stats.spearmanr(table[measure_a], table[measure_b]).statistic),
+        "n_terms": int(len(table)),
+        "n_common": len(top_a & top_b),
+        "only_a": sorted(top_a - top_b),
+        "only_b": sorted(top_b - top_a),
+    }

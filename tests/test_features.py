@@ -251,3 +251,20 @@ def test_term_table_counts_and_rates_per_group():
     assert table["2025 n"].tolist() == [3, 0, 0]
     assert table["2016 per 1,000 words"].tolist() == pytest.approx([5.0, 15.0, 0.0])
     assert table["2025 per 1,000 words"].tolist() == pytest.approx([6.0, 0.0, 0.0])
+
+
+def test_measure_agreement_on_a_constructed_table():
+    from analysis.features import measure_agreement
+
+    table = pd.DataFrame({"term": list("abcdef"),
+                          "G2": [5.0, 3.0, 1.0, -1.0, -3.0, -5.0],
+                          "lafon": [4.0, 1.0, 2.0, -2.0, -1.0, -4.0]})
+    result = measure_agreement(table, n_top=1)
+    assert result["n_common"] == 2 and result["only_a"] == [] and result["only_b"] == []
+    result = measure_agreement(table, n_top=2)
+    # G2 top 2 + bottom 2: a, b, e, f; Lafon: a, c, d, f
+    assert result["n_common"] == 2 and result["only_a"] == ["b", "e"] and result["only_b"] == ["c", "d"]
+    from scipy.stats import spearmanr
+
+    assert result["spearman"] == pytest.approx(spearmanr(table["G2"], table["lafon"]).statistic)
+    assert result["n_terms"] == 6
