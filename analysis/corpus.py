@@ -170,7 +170,12 @@ DATELINE_RE = re.compile(
     r"^(?P<place>[A-ZÀ-ÖØ-Þ][\w'’.\- ]{0,40}?)(?:,\s*(?P<day>[\w ]{1,25}?))?\s*"
     r"\((?P<agency>VNA|CVN|VOV|AVI|VNS|TTXVN|AFP|Xinhua|Reuters)\)\s*[-–—:]\s*"
 )
-_TERMINAL_RE = re.compile(r"[.!?…»\"”)]$")
+#: Characters that end a sentence (or a quotation or parenthesis closing one).
+_TERMINAL = frozenset('.!?…»"”)')
+
+
+def _ends_sentence(text: str) -> bool:
+    return text[-1:] in _TERMINAL
 
 
 def _key(text: str) -> str:
@@ -178,8 +183,17 @@ def _key(text: str) -> str:
     return " ".join(normalize(text).split()).casefold()
 
 
+#: Credits are matched on the end of a line only: no credit is longer than this, so the result
+#: is the same as on the whole line, and long paragraphs are not scanned from their start.
+_CREDIT_TAIL = 120
+
+
+def _has_credit(text: str) -> bool:
+    return CREDIT_RE.search(text[-_CREDIT_TAIL:]) is not None
+
+
 def _is_caption(paragraph: str) -> bool:
-    return bool(IMAGE_MARK_RE.search(paragraph) or CREDIT_RE.search(paragraph))
+    return bool(IMAGE_MARK_RE.search(paragraph)) or _has_credit(paragraph)
 
 
 def _line_kind(line: str) -> str:
@@ -205,7 +219,7 @@ def _continues(paragraph: list[str], line: str) -> bool:
     ``(``. Everything else starts a new paragraph.
     """
     last = paragraph[-1]
-    if CREDIT_RE.search(last) or _TERMINAL_RE.search(last):
+    if _ends_sentence(last) or _has_credit(last):
         return False
     if IMAGE_MARK_RE.search(paragraph[0]) and len(paragraph) < 3:
         return True
@@ -438,7 +452,7 @@ def _repeats(lead: str, paragraph: str, threshold: float = REPEAT_THRESHOLD) -> 
 
 
 def _looks_like_lead(para: str) -> bool:
-    return bool(_TERMINAL_RE.search(para)) or count_words(para) > 30
+    return _ends_sentence(para) or count_words(para) > 30
 
 
 def _parse_related(paras: list[tuple[str, str]], page: Page) -> None:
@@ -778,14 +792,17 @@ def load_corpus(
     return _units(pages, table)
 
 
-def _meta(table: pd.DataFrame, name: str, column: str):
-    return table.at[name, column] if name in table.index else ("" if column != "date" else pd.NaT)
+def _meta(rows: dict, name: str, column: str):
+    """One metadata value (``rows`` from ``table.to_dict("index")``); "" or NaT when unlisted."""
+    row = rows.get(name)
+    return row[column] if row is not None else ("" if column != "date" else pd.NaT)
 
 
 def _units(pages: dict[str, Page], table: pd.DataFrame) -> pd.DataFrame:
     """Build the units table from parsed pages (file order) and the metadata table."""
     articles, related = [], {}
     title_to_article = {}
+    table = table.to_dict("index")
     for name, page in pages.items():
         doc_id = Path(name).stem
         if page.title:

@@ -7,6 +7,9 @@ import unicodedata
 #: Characters read as an apostrophe (typographic ’, modifier letter, backtick, acute, prime).
 APOSTROPHES = "\u2019\u2018\u02bc\u02b9`\u00b4\u2032"
 _APOSTROPHE_TABLE = str.maketrans({c: "'" for c in APOSTROPHES})
+#: The same substitution as a regex: scanning in C, much faster than ``str.translate`` with a
+#: dict table on long texts that hold few apostrophes.
+_APOSTROPHE_RE = re.compile(f"[{re.escape(APOSTROPHES)}]")
 #: Horizontal spaces folded to a plain space (no-break, narrow no-break, thin, ideographic, ...).
 _HSPACE_RE = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _ZERO_WIDTH_RE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
@@ -37,7 +40,7 @@ def normalize(text: str) -> str:
     """
     # NFC twice: removing a zero-width character can bring a letter and its accent together.
     text = unicodedata.normalize("NFC", _ZERO_WIDTH_RE.sub("", unicodedata.normalize("NFC", text)))
-    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_APOSTROPHE_TABLE)
+    text = _APOSTROPHE_RE.sub("'", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _HSPACE_RE.sub(" ", text)
     return "\n".join(line.strip() for line in text.split("\n"))
 
