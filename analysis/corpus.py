@@ -50,12 +50,7 @@ __all__ = [
 ]
 
 
-class CorpusError(Exception):
-    """A raw file or the metadata table cannot be used; the message names the file."""
-
-
-class CorpusWarning(UserWarning):
-    """A raw file was skipped or loaded with a caveat; the message names the file."""
+from analysis.errors import CorpusError, CorpusWarning  # noqa: E402  (re-exported here)
 
 
 # --------------------------------------------------------------------------------------------

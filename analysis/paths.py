@@ -16,3 +16,12 @@ FIGURES = PROJ_ROOT / "figures"
 NOTEBOOKS = PROJ_ROOT / "notebooks"
 RESOURCES = Path(__file__).resolve().parent / "resources"
 BENCHMARKS = PROJ_ROOT / "benchmarks"
+STUDY = DATA / "study.toml"
+TABLES = PROJ_ROOT / "tables"
+TESTS = PROJ_ROOT / "tests"
+FIXTURES = TESTS / "fixtures"
+# A frozen copy of the five seed pages and their metadata: tests that need the seed corpus read
+# this, so that nothing in the test suite changes when a researcher adds a page to data/raw/.
+SEED = FIXTURES / "seed"
+SEED_RAW = SEED / "raw"
+SEED_METADATA = SEED / "metadata.csv"
