@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -35,6 +36,7 @@ TABLE_SUFFIXES = {
 TABLE_FORMATS = ("csv", "tsv", "excel", "parquet", "jsonl")
 _DELIMITERS = ",;\t|"
 _SNIFF_CHARS = 65536
+_BLANK_LINES_RE = re.compile(r"\n[ \t]*\n[ \t\n]*")
 
 
 def table_format(path: Path, format: str | None = None) -> str:
@@ -234,8 +236,8 @@ def _units(name: str, stem: str, header, records, mapping: dict, log: LoadLog) -
             continue
         seen_rows[key] = where
         row = dict(zip(header, fields))
-        text = row[text_col].strip()
-        if not text:
+        text = row[text_col]
+        if not text.strip():
             log.problem("empty_text", where, f"empty text in column {text_col!r}; row dropped")
             continue
         if id_col is not None:
@@ -267,8 +269,8 @@ def _units(name: str, stem: str, header, records, mapping: dict, log: LoadLog) -
 
 
 def _paragraphs(text: str) -> str:
-    """Paragraphs separated by one blank line (the units table's convention)."""
-    parts = [" ".join(p.split()) for p in text.replace("\r", "\n").split("\n\n")]
+    """Paragraphs separated by one blank line (the units table's convention); nothing else changes."""
+    parts = [p.strip(" \t\n") for p in _BLANK_LINES_RE.split(text.strip(" \t\n"))]
     return "\n\n".join(p for p in parts if p)
 
 
