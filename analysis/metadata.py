@@ -397,7 +397,8 @@ def load_metadata(path_or_frame=METADATA, *, on_error: str = "warn",
             report(lines, f"{len(fields)} fields for {len(header)} columns ({kind}); row skipped")
             continue
         row = dict(zip(header, fields))
-        row["file"] = row["file"].strip()
+        for column in ("file", "date_precision", "date_source"):
+            row[column] = row[column].strip()
         date, row_problems = _check_row(row)
         for message in row_problems:
             report(lines, message)

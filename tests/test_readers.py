@@ -2,11 +2,16 @@
 import csv
 import datetime as dt
 import inspect
+import io
 import json
+import tempfile
 import warnings
+from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from analysis import corpus
 from analysis.errors import CorpusError, CorpusWarning
@@ -123,6 +128,18 @@ def test_semicolon_csv_with_bom_is_sniffed(tmp_path):
     path.write_bytes(b"\xef\xbb\xbf" + body.encode("utf-8"))
     units = read_table(path, title="titre")
     assert units.text.tolist() == TEXTS and units.title.tolist() == ["Titre 0", "Titre 1", "Titre 2"]
+
+
+def test_utf16_csv_and_a_one_column_csv(tmp_path):
+    path = tmp_path / "utf16.csv"
+    path.write_bytes(("text,outlet\n" + "".join(f'"{t}",CVN\n' for t in TEXTS)).encode("utf-16"))
+    assert read_table(path).text.tolist() == TEXTS
+    single = tmp_path / "single.csv"
+    single.write_text("text\n" + "".join(f'"{t}"\n' for t in TEXTS) + "Sans guillemets, donc deux champs\n",
+                      encoding="utf-8")
+    with pytest.warns(CorpusWarning, match=r"single\.csv line 5: 2 fields for 1 columns"):
+        units = read_table(single)
+    assert units.text.tolist() == TEXTS  # the unquoted comma is reported, never split silently
 
 
 def test_ids_must_be_unique_and_bad_dates_are_kept_undated(tmp_path):
@@ -389,3 +406,52 @@ def test_seed_texts_round_trip_through_csv(tmp_path, seed_raw, seed_metadata):
     assert tokenize_series(back.text) == tokenize_series(articles.text)
     pd.testing.assert_frame_equal(count_themes(back.text), count_themes(articles.text))
     assert back.n_words.tolist() == articles.n_words.tolist()
+
+
+# --------------------------------------------------------------------------------------------
+# Property: any CSV bytes load with every record accounted for, or raise CorpusError naming it
+# --------------------------------------------------------------------------------------------
+
+
+CELLS = st.one_of(st.text(max_size=20), st.sampled_from(TEXTS + ["", "text", "a;b", 'x "y"', "2025-13", "l’IA\n\nsuite"]))
+
+
+@st.composite
+def csv_bytes(draw):
+    columns = draw(st.lists(st.sampled_from(["text", "title", "date", "outlet", "note", "kind", ""]),
+                            min_size=1, max_size=5))
+    rows = [[draw(CELLS) for _ in columns] for _ in range(draw(st.integers(0, 6)))]
+    if rows and draw(st.booleans()):
+        rows.append(list(rows[0]))
+    if draw(st.booleans()):
+        rows.insert(draw(st.integers(0, len(rows))), list(columns))
+    out = io.StringIO()
+    csv.writer(out, delimiter=draw(st.sampled_from([",", ";", "\t"])), lineterminator="\n",
+               quoting=draw(st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]))).writerows([columns] + rows)
+    text = out.getvalue()
+    if draw(st.booleans()) and '"' in text:
+        k = text.index('"')
+        text = text[:k] + text[k + 1:]
+    return text.encode(draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1252"])), errors="replace")
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=csv_bytes())
+def test_any_csv_is_accounted_for_or_raises_corpus_error(data):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "prop.csv"
+        path.write_bytes(data)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                units = read_table(path)
+            except CorpusError as exc:
+                assert "prop.csv" in str(exc)
+                return
+    report = units.attrs["report"]
+    assert report["records"] == report["loaded"] + sum(report["dropped"].values()) == len(units) + sum(report["dropped"].values())
+    corpus_warnings = [str(w.message) for w in caught if issubclass(w.category, CorpusWarning)]
+    assert corpus_warnings == report["problems"]  # every problem warned once, in order
+    assert sum(report["dropped"].values()) + sum(report["flagged"].values()) <= len(corpus_warnings)
+    assert all(m.startswith("prop.csv") for m in corpus_warnings)
+    assert units.doc_id.is_unique and (units.text.str.strip() != "").all()

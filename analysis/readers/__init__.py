@@ -14,7 +14,6 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import CorpusError
-from analysis.readers.base import READER_COLUMNS
 from analysis.readers.html import HTML_SUFFIXES, read_html
 from analysis.readers.iramuteq import is_iramuteq, read_iramuteq
 from analysis.readers.tables import TABLE_SUFFIXES, read_table

@@ -16,7 +16,7 @@ from analysis.errors import CorpusError, CorpusWarning
 from analysis.text import count_words
 
 __all__ = ["READER_COLUMNS", "TITLE_SOURCES", "FILLABLE_COLUMNS", "RESERVED_COLUMNS",
-           "article_record", "units_frame", "LoadLog"]
+           "article_record", "units_frame", "metadata_name", "with_report", "LoadLog"]
 
 #: Columns the readers add after :data:`analysis.corpus.UNIT_COLUMNS`: where the title came from
 #: (:data:`TITLE_SOURCES`) and the row, line or sheet row of the document within its source

@@ -92,7 +92,8 @@ def _pick_delimiter(text: str, stated: str | None, fmt: str, wanted: list[str]) 
         sniffed = ","
     for candidate in dict.fromkeys([sniffed, *_DELIMITERS]):
         names = [n.strip() for n in next(csv.reader([header_line], delimiter=candidate), [])]
-        if all(w in names for w in wanted):
+        # a one-column header fits every candidate: take the standard comma then
+        if all(w in names for w in wanted) and (len(names) > 1 or candidate == ","):
             return candidate
     return sniffed
 
