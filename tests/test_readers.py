@@ -359,7 +359,10 @@ def test_one_bad_html_page_does_not_stop_the_others(tmp_path):
 
 def test_html_metadata_table_fills_missing_title(tmp_path):
     path = tmp_path / "sans-titre.html"
-    path.write_text(f"<html><body><article>{BODY}</article></body></html>", encoding="utf-8")
+    body = BODY.replace("mardi,", "le 12 juin 2025,")  # a date in the words is not the page's date
+    path.write_text(f"<html><body><article>{body}</article></body></html>", encoding="utf-8")
+    alone = read_html(path)
+    assert pd.isna(alone.date[0]) and alone.date_source[0] == "unknown" and alone.title_source[0] == "missing"
     meta = tmp_path / "metadata.csv"
     meta.write_text("file,outlet,url,date,date_precision,date_source,evidence,title\n"
                     "sans-titre.html,CVN,,2025-02,month,inferred,x,Un titre donné\n", encoding="utf-8")

@@ -4,7 +4,7 @@
 boilerplate; it is run on the saved bytes (never fetching anything), favouring precision, without
 comments, tables, images or links. Menus (``<nav>``), footers, asides and photo captions
 (``<figcaption>``) are also pruned before extraction, so that none of their words and no markup
-reach ``text``. The headline repeated as the first line and a lone date line are dropped from the
+reach ``text``. Only dates stated in the page's markup are taken (:data:`DATE_PARAMS`). The headline repeated as the first line and a lone date line are dropped from the
 text. Title and date come from the page's metadata (``title_source="page"``,
 ``date_source="page"``, precision ``day``); the site name fills ``outlet`` and the canonical URL
 ``url``.
@@ -26,6 +26,9 @@ __all__ = ["read_html", "HTML_SUFFIXES", "PRUNE_XPATH"]
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 #: Parts of a page pruned before extraction: menus, headers' menus, footers, asides, captions.
 PRUNE_XPATH = ["//nav", "//footer", "//aside", "//figcaption", "//script", "//style", "//noscript"]
+#: htmldate options: the publication date from the page's markup and metadata only, never a date
+#: guessed from the article's words (an event date in the text is not the publication date).
+DATE_PARAMS = {"original_date": True, "extensive_search": False}
 #: A paragraph that is only a date (and time): ``14/03/2025 08:30``, ``2025-03-14``.
 _DATE_LINE_RE = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}(?:\s*[|,-]?\s*\d{1,2}[:h]\d{2}(?::\d{2})?)?(?:\s*\(?GMT[+-]\d+\)?)?")
 _MARKUP_RE = re.compile(r"</?[A-Za-z][^<>]*>")
@@ -38,7 +41,7 @@ def _extract(data: bytes):
     return trafilatura.bare_extraction(
         data, with_metadata=True, favor_precision=True, include_comments=False,
         include_tables=False, include_images=False, include_links=False,
-        prune_xpath=PRUNE_XPATH, date_extraction_params={"original_date": True},
+        prune_xpath=PRUNE_XPATH, date_extraction_params=DATE_PARAMS,
     )
 
 
