@@ -142,6 +142,13 @@ def test_utf16_csv_and_a_one_column_csv(tmp_path):
     assert units.text.tolist() == TEXTS  # the unquoted comma is reported, never split silently
 
 
+def test_blank_headed_column_is_kept_not_lost(tmp_path):
+    path = tmp_path / "pandas_export.csv"
+    pd.DataFrame({"text": TEXTS[:2]}).to_csv(path)  # the index is written under a blank header
+    units = read_table(path)
+    assert units.unnamed_1.tolist() == ["0", "1"] and units.text.tolist() == TEXTS[:2]
+
+
 def test_ids_must_be_unique_and_bad_dates_are_kept_undated(tmp_path):
     path = tmp_path / "ids.csv"
     path.write_text("id,text,date\nx1,premier texte sur le numérique,28/11/2026\n"

@@ -205,7 +205,7 @@ def _read_frame(frame: pd.DataFrame):
 
 
 def _check_mapping(name: str, header: list[str], mapping: dict) -> None:
-    dup = sorted({c for c in header if header.count(c) > 1 and c})
+    dup = sorted({c for c in header if header.count(c) > 1})
     if dup:
         raise CorpusError(f"{name}: column(s) {', '.join(map(repr, dup))} appear more than once in the header")
     for role, column in mapping.items():
@@ -216,7 +216,7 @@ def _check_mapping(name: str, header: list[str], mapping: dict) -> None:
 
 def _units(name: str, stem: str, header, records, mapping: dict, log: LoadLog) -> pd.DataFrame:
     text_col, title_col, date_col, id_col = (mapping[k] for k in ("text", "title", "date", "id"))
-    extra = [c for c in header if c not in (text_col, title_col, date_col, id_col) and c]
+    extra = [c for c in header if c not in (text_col, title_col, date_col, id_col)]
     out, seen_rows, seen_ids, n_records = [], {}, {}, 0
     for where, row_number, fields, error in records:
         n_records += 1
@@ -311,7 +311,10 @@ def read_table(path, *, text: str = "text", title: str | None = None, date: str 
     pandas.DataFrame
         The units table (:func:`analysis.readers.base.units_frame`): ``kind="article"``,
         ``title_source`` ``"column"`` or ``"missing"``, ``date_source`` ``"metadata"`` for a
-        dated row, else ``"unknown"``; the other columns follow as metadata columns. The counts
+        dated row, else ``"unknown"``; the other columns follow as metadata columns (a column
+        with a blank header as ``unnamed_<position>``; a column named like a computed standard
+        column, ``kind`` say, as ``meta_kind``; ``outlet``, ``url``, ``lead``, ``dateline``,
+        ``section`` and ``captions`` fill the standard column). The counts
         are in ``units.attrs["report"]``: ``records`` = ``loaded`` + sum of ``dropped``
         (``repeated_header``, ``duplicate``, ``empty_text``, ``bad_id``, ``malformed``);
         ``flagged`` counts kept rows with a rejected date (``bad_date``).
@@ -343,6 +346,7 @@ def read_table(path, *, text: str = "text", title: str | None = None, date: str 
                 header, records = _read_jsonl(path, encoding, log)
         except OSError as exc:
             raise CorpusError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    header = [h if h else f"unnamed_{k}" for k, h in enumerate(header, start=1)]  # keep blank-headed columns
     title = title if title is not None else ("title" if "title" in header and text != "title" else None)
     date = date if date is not None else ("date" if "date" in header and text != "date" else None)
     mapping = {"text": text, "title": title, "date": date, "id": id}
