@@ -1,5 +1,6 @@
 """The metadata table cannot be misread: every mistake is named with its file and physical line."""
 import csv
+import datetime as dt
 import io
 import re
 import tempfile
@@ -267,3 +268,22 @@ def test_any_table_loads_with_line_problems_or_raises_metadata_error(data, on_er
         assert problems == []
     assert table.index.is_unique and table.index.name == "file"
     assert str(table["date"].dtype) == "datetime64[us]"
+
+
+VALUES = st.one_of(CELLS, DATES, st.none(), st.integers(-5, 3000), st.floats(allow_nan=True),
+                   st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2100, 1, 1)).map(pd.Timestamp))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(columns=st.one_of(st.just(list(METADATA_COLUMNS)), COLUMNS.map(lambda c: list(dict.fromkeys(c)))),
+       data=st.data())
+def test_any_dataframe_loads_with_line_problems_or_raises_metadata_error(columns, data):
+    n_rows = data.draw(st.integers(0, 4))
+    frame = pd.DataFrame({c: [data.draw(VALUES) for _ in range(n_rows)] for c in columns}, columns=columns)
+    try:
+        table, problems = load_metadata(frame)
+    except MetadataError as exc:
+        assert "<DataFrame>" in str(exc)
+        return
+    assert all(re.match(r"<DataFrame> line \d+: ", p) for p in problems), problems
+    assert table.index.is_unique and str(table["date"].dtype) == "datetime64[us]"

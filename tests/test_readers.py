@@ -283,6 +283,21 @@ def test_iramuteq_corpus_with_variables_thematics_and_a_bad_star_line(tmp_path):
         read_iramuteq(path, on_error="raise")
 
 
+def test_iramuteq_stray_text_and_cp1252_are_reported(tmp_path):
+    path = tmp_path / "ancien.txt"
+    path.write_bytes("Préambule hors texte.\n**** *source_cvn\nUn texte sur la société numérique.\n".encode("cp1252"))
+    with pytest.warns(CorpusWarning) as record:
+        units = read_iramuteq(path)
+    messages = [str(w.message) for w in record]
+    assert any(m.startswith("ancien.txt: decoded with cp1252") for m in messages)
+    assert any(m.startswith("ancien.txt line 1:") and "no text" in m for m in messages)
+    assert units.text.tolist() == ["Un texte sur la société numérique."] and units.source_row.tolist() == [2]
+    check_report(units, 1, {})
+    with pytest.raises(CorpusError, match=r"ancien\.txt: no '\*\*\*\*' line"):
+        path.write_text("Un texte sans ligne étoilée.\n", encoding="utf-8")
+        read_iramuteq(path)
+
+
 def test_iramuteq_txt_is_told_from_a_page(tmp_path, seed_raw):
     path = tmp_path / "iram.txt"
     path.write_text("\n\n**** *source_vnp\nUn texte court sur le numérique.\n", encoding="utf-8")
