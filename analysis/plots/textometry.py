@@ -32,7 +32,7 @@ def plot_reinert(result, n_top_words: int = 8, ax=None, max_p: float = 0.05):
     """
     nodes = result.nodes.set_index("node")
     k = int((nodes["class"] > 0).sum())
-    fig, ax = new_axes(ax, figsize=(8, 0.55 * k + 1.2))
+    fig, ax = new_axes(ax, figsize=(10, 0.55 * k + 1.2))
     leaves = nodes[nodes["class"] > 0].sort_values("class")
     y = {nd: -float(cl) for nd, cl in zip(leaves.index, leaves["class"])}
     x = {}
@@ -52,7 +52,7 @@ def plot_reinert(result, n_top_words: int = 8, ax=None, max_p: float = 0.05):
         label = f"class {cl}  ({sizes.at[cl, 'n_segments']} seg., {sizes.at[cl, 'pct']:.0f}%)  {words}"
         _ = ax.scatter([x[nd]], [y[nd]], color=class_color(int(cl)), s=40, zorder=3)
         _ = ax.text(x[nd] + 0.15, y[nd], label, va="center", fontsize=8, color=class_color(int(cl)))
-    ax.set_xlim(-0.2, max_depth + 6)
+    ax.set_xlim(-0.2, max_depth + 12)
     ax.set_ylim(-k - 0.7, -0.3)
     ax.axis("off")
     share = 100 * result.share_classified
@@ -61,11 +61,12 @@ def plot_reinert(result, n_top_words: int = 8, ax=None, max_p: float = 0.05):
 
 
 def plot_ca(result, ax=None, n_labels: int = 30, axes=(1, 2), row_label: str = "terms",
-            column_label: str = "groups", column_colors=None):
+            column_label: str = "groups", column_colors=None, max_per_label: int = 4):
     """Symmetric CA biplot: rows (terms) as points, columns (groups) as labelled triangles.
 
     Only the ``n_labels`` rows contributing most to the two axes are drawn and labelled;
-    labels are moved apart with ``adjustText`` so that they do not overlap.
+    rows at the same point (same profile) share one label; labels are moved apart with
+    ``adjustText`` (a fixed number of iterations, so the figure is reproducible).
 
     Parameters
     ----------
@@ -78,6 +79,8 @@ def plot_ca(result, ax=None, n_labels: int = 30, axes=(1, 2), row_label: str = "
         Legend names of rows and columns.
     column_colors : dict, optional
         Colour per column label.
+    max_per_label : int
+        Rows at the same point share one label listing up to this many names.
 
     Returns
     -------
@@ -94,8 +97,13 @@ def plot_ca(result, ax=None, n_labels: int = 30, axes=(1, 2), row_label: str = "
     ry = rows.loc[chosen, a2] if has_two else pd.Series(0.0, index=chosen)
     cy = cols[a2] if has_two else pd.Series(0.0, index=cols.index)
     _ = ax.scatter(rows.loc[chosen, a1], ry, s=12, color="#777777", label=row_label)
-    texts = [ax.text(xv, yv, str(lab), fontsize=8, color="#333333")
-             for lab, xv, yv in zip(chosen, rows.loc[chosen, a1], ry)]
+    # rows with the same profile sit on the same point: one label for them all
+    points = pd.DataFrame({"x": rows.loc[chosen, a1].round(9), "y": ry.round(9), "label": [str(c) for c in chosen]})
+    texts = []
+    for (xv, yv), grp in points.groupby(["x", "y"], sort=True):
+        names = grp["label"].tolist()
+        label = ", ".join(names[:max_per_label]) + (f" +{len(names) - max_per_label}" if len(names) > max_per_label else "")
+        texts.append(ax.text(xv, yv, label, fontsize=8, color="#333333"))
     colors = [(column_colors or {}).get(c, "#c0392b") for c in cols.index]
     _ = ax.scatter(cols[a1], cy, marker="^", s=70, color=colors, label=column_label, zorder=3)
     texts += [ax.text(xv, yv, str(lab), fontsize=9, fontweight="bold", color=col)
@@ -107,7 +115,8 @@ def plot_ca(result, ax=None, n_labels: int = 30, axes=(1, 2), row_label: str = "
     if has_two:
         ax.set_ylabel(f"axis {a2} ({pct[a2 - 1]:.1f}% of inertia)")
     _ = ax.legend(loc="best", fontsize=8, frameon=False)
-    adjust_text(texts, ax=ax, arrowprops={"arrowstyle": "-", "color": "#999999", "lw": 0.5})
+    adjust_text(texts, ax=ax, iter_lim=1000, expand=(1.2, 1.4), force_text=(0.3, 0.5),
+                arrowprops={"arrowstyle": "-", "color": "#999999", "lw": 0.5})
     return fig
 
 
