@@ -73,3 +73,17 @@ def test_bad_tables():
         correspondence_analysis(TABLE * -1)
     with pytest.raises(AnalysisError):
         correspondence_analysis(TABLE[["2016"]])
+
+
+def test_biplot_labels_columns_and_groups_coincident_rows():
+    import matplotlib.pyplot as plt
+
+    from analysis.plots.textometry import plot_ca
+
+    table = TABLE.copy()
+    table.loc["numérisation"] = table.loc["numérique"] * 2  # same profile: same point as numérique
+    fig = plot_ca(correspondence_analysis(table), n_labels=6)
+    labels = [t.get_text() for t in fig.axes[0].texts]
+    assert set(TABLE.columns) <= set(labels)
+    assert {"numérique", "numérisation"} in [set(label.split(", ")) for label in labels]
+    plt.close(fig)

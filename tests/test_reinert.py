@@ -205,3 +205,34 @@ def test_bad_parameters():
         reinert(tokens=tokens, k=3, cc_test=2)
     with pytest.raises(AnalysisError):
         reinert_double(tokens=tokens, k=3, criterion="size")
+
+
+def test_best_cut_scans_every_prefix():
+    from analysis.textometry.reinert import _best_cut
+
+    rng = np.random.default_rng(8)
+    X = sparse.csr_matrix((rng.random((25, 10)) < 0.35).astype(int))
+    X = X[np.asarray(X.sum(axis=1)).ravel() > 0]
+    X = X[:, np.asarray(X.sum(axis=0)).ravel() > 0]
+    order = rng.permutation(X.shape[0])
+    left, chi2 = _best_cut(X, order)
+    direct = []
+    for i in range(1, X.shape[0]):
+        mask = np.zeros(X.shape[0], dtype=bool)
+        mask[order[:i]] = True
+        direct.append(grouped_chi2(X, mask))
+    assert chi2 == pytest.approx(max(direct), rel=1e-9)
+    assert grouped_chi2(X, left) == pytest.approx(chi2, rel=1e-9)
+
+
+def test_plot_reinert_lists_every_class():
+    import matplotlib.pyplot as plt
+
+    from analysis.plots.textometry import plot_reinert
+
+    tokens, _ = planted(3, seed=9)
+    result = reinert(tokens=tokens, k=3, random_state=0)
+    fig = plot_reinert(result, n_top_words=3)
+    labels = [t.get_text() for t in fig.axes[0].texts]
+    assert len(labels) == 3 and all(label.startswith(f"class {i + 1} ") for i, label in enumerate(labels))
+    plt.close(fig)
