@@ -484,19 +484,28 @@ def _pinned_lines(raw: Path) -> list[str]:
     return lines
 
 
-def corpus_fingerprint(raw: Path | str = RAW, metadata: Path | str = METADATA,
-                       codebook: Path | str = CODEBOOK, study: Path | str = STUDY) -> str:
+def corpus_fingerprint(raw: Path | str | None = None, metadata: Path | str | None = None,
+                       codebook: Path | str | None = None, study: Path | str | None = None) -> str:
     """SHA-256 over what the notebook outputs depend on.
 
     Hashes the pinned checksums of ``raw/SHA256SUMS`` and the names of the pages present (so an
     unpinned new page changes it too, without reading every page), and the bytes of the
     metadata table, the codebook and the study file (a missing file hashes as missing).
 
+    Parameters
+    ----------
+    raw, metadata, codebook, study : path-like, optional
+        Default :data:`analysis.paths.RAW`, ``METADATA``, ``CODEBOOK``, ``STUDY``.
+
     Returns
     -------
     str
         64 hex digits.
     """
+    raw = RAW if raw is None else raw
+    metadata = METADATA if metadata is None else metadata
+    codebook = CODEBOOK if codebook is None else codebook
+    study = STUDY if study is None else study
     digest = hashlib.sha256()
     for line in _pinned_lines(Path(raw)):
         digest.update(line.encode("utf-8", "surrogateescape") + b"\n")
@@ -507,9 +516,12 @@ def corpus_fingerprint(raw: Path | str = RAW, metadata: Path | str = METADATA,
     return digest.hexdigest()
 
 
-def write_stamp(stamp: Path | str = FINGERPRINT, **paths) -> str:
-    """Record :func:`corpus_fingerprint` (of ``paths``) in ``stamp``, atomically; return it."""
-    stamp = Path(stamp)
+def write_stamp(stamp: Path | str | None = None, **paths) -> str:
+    """Record :func:`corpus_fingerprint` (of ``paths``) in ``stamp``, atomically; return it.
+
+    ``stamp`` defaults to :data:`FINGERPRINT` (``notebooks/.corpus-fingerprint``).
+    """
+    stamp = Path(FINGERPRINT if stamp is None else stamp)
     value = corpus_fingerprint(**paths)
     handle = tempfile.NamedTemporaryFile("w", dir=stamp.parent, prefix=f".{stamp.name}.", delete=False,
                                          encoding="utf-8")
@@ -523,13 +535,13 @@ def write_stamp(stamp: Path | str = FINGERPRINT, **paths) -> str:
     return value
 
 
-def stale_outputs(stamp: Path | str = FINGERPRINT, **paths) -> str | None:
+def stale_outputs(stamp: Path | str | None = None, **paths) -> str | None:
     """Why the stored notebook outputs do not come from the current corpus, or None.
 
     Parameters
     ----------
-    stamp : path-like
-        The recorded fingerprint (:data:`FINGERPRINT`).
+    stamp : path-like, optional
+        The recorded fingerprint (default :data:`FINGERPRINT`).
     **paths
         ``raw``, ``metadata``, ``codebook``, ``study`` for :func:`corpus_fingerprint`.
 
@@ -538,7 +550,7 @@ def stale_outputs(stamp: Path | str = FINGERPRINT, **paths) -> str | None:
     str or None
         A one-line reason ending in "run make figures", or None when the stamp matches.
     """
-    stamp = Path(stamp)
+    stamp = Path(FINGERPRINT if stamp is None else stamp)
     current = corpus_fingerprint(**paths)
     if not stamp.is_file():
         return f"notebook outputs are older than the corpus (no record {stamp.name}): run make figures"
