@@ -23,7 +23,6 @@ about the internals of a model. Importing the module reads no file and prints no
 """
 from __future__ import annotations
 
-import re
 from functools import cached_property
 from pathlib import Path
 from typing import Callable, NamedTuple
@@ -369,11 +368,6 @@ def _two_against_three(ctx):
     return holds, {"comparison": labels, "sizes": (n_target, n_reference), "articles_by_period": counts}
 
 
-def _only_in(ctx, theme, kind, period=None, **where):
-    """Documents of ``kind`` (and ``period``) carrying ``theme``."""
-    return ctx.theme_docs(theme, kind=kind, period=period, **where)
-
-
 # ---------------------------------------------------------------------------------------------
 # 01 · The corpus
 # ---------------------------------------------------------------------------------------------
@@ -664,8 +658,8 @@ def _05_7(ctx):
 def _05_8(ctx):
     docs = ctx.theme_docs("sovereignty", kind="article")
     periods = [ctx.article_periods.get(d) for d in docs]
-    return docs == [d for d in docs if d.startswith("003")] and len(docs) == 1 and periods == ["2025"], {
-        "articles": docs, "periods": periods}
+    speech = Path(PAGE_003).stem  # the General Secretary's speech of 15 January 2025
+    return docs == [speech] and periods == ["2025"], {"articles": docs, "periods": periods}
 
 
 @finding("05-9", "neither digital or data sovereignty nor territorial sovereignty occurs")
