@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import corpus, evidence, study, text
+from analysis import corpus, evidence, study, text, themes
 from analysis.errors import StudyError
 from analysis.features import keyness
 from analysis.paths import CODEBOOK, STUDY
@@ -28,6 +28,12 @@ def seed_units(seed_raw, seed_metadata):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return corpus.load_corpus(seed_raw, seed_metadata)
+
+
+@pytest.fixture(scope="module")
+def codebook():
+    """The repository's codebook, loaded once (the copies in ``project`` are identical)."""
+    return themes.load_codebook(CODEBOOK)
 
 
 def edit(project, old, new):
@@ -138,10 +144,10 @@ def test_empty_comparison_group_is_an_error_naming_the_comparison(project, seed_
     ("documents = '''\\b(?:Laos", "documents = '''\\b(?:Laos(", "cooperation.documents: bad regex"),
     ('[cooperation]', '[cooperation]\nleaders = 1', "cooperation: unknown key(s) 'leaders'"),
 ])
-def test_errors_name_the_file_and_key(project, old, new, key):
+def test_errors_name_the_file_and_key(project, codebook, old, new, key):
     path = edit(project, old, new)
     with pytest.raises(StudyError) as info:
-        study.load_study(path)
+        study.load_study(path, codebook=codebook)
     assert str(path) in str(info.value) and key in str(info.value)
 
 
@@ -152,12 +158,12 @@ def test_errors_name_the_file_and_key(project, old, new, key):
     ([("undated", "2016-01-01", "2016-12-31")], "reserved"),
     ([("2016", "2016-13-01", "2016-12-31")], "expected a date"),
 ])
-def test_bad_periods_are_named(project, periods, what):
+def test_bad_periods_are_named(project, codebook, periods, what):
     tables = "".join(f'[[periods]]\nlabel = "{label}"\nstart = "{start}"\nend = "{end}"\n\n'
                      for label, start, end in periods)
     path = edit(project, "[[comparisons]]", tables + "[[comparisons]]")
     with pytest.raises(StudyError) as info:
-        study.load_study(path)
+        study.load_study(path, codebook=codebook)
     assert str(path) in str(info.value) and "periods" in str(info.value) and what in str(info.value)
 
 
