@@ -565,7 +565,8 @@ def _main(argv: list[str]) -> int:
     """Command line: ``python -m analysis.study stamp|check|show``."""
     command = argv[0] if argv else "show"
     if command == "stamp":
-        print(f"corpus fingerprint {write_stamp()[:12]} recorded in {FINGERPRINT.relative_to(PROJ_ROOT)}")
+        shown = FINGERPRINT.relative_to(PROJ_ROOT) if FINGERPRINT.is_relative_to(PROJ_ROOT) else FINGERPRINT
+        print(f"corpus fingerprint {write_stamp()[:12]} recorded in {shown}")
         return 0
     if command == "check":
         reason = stale_outputs()

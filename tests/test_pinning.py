@@ -45,6 +45,14 @@ def test_pin_adds_new_pages_and_keeps_pinned_lines(raw):
     assert "pinned 1 new page(s)" in result.summary()
 
 
+def test_pin_creates_the_checksum_file_in_a_new_folder(tmp_path):
+    (tmp_path / "a.txt").write_text(PAGE, encoding="utf-8")
+    (tmp_path / "notes.md").write_text("not a page", encoding="utf-8")
+    result = pinning.pin(tmp_path)
+    assert result.added == ["a.txt"]
+    assert list(pinning.read_checksums(tmp_path / "SHA256SUMS")) == ["a.txt"]
+
+
 def test_checksum_file_is_sha256sum_compatible(raw):
     (raw / "005_new.txt").write_text(PAGE, encoding="utf-8")
     pinning.pin(raw)

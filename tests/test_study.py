@@ -223,3 +223,16 @@ def test_stamp_then_stale(project):
         handle.write(b"\n")
     reason = study.stale_outputs(stamp, **paths)
     assert reason.startswith("notebook outputs are older than the corpus") and reason.endswith("run make figures")
+
+
+def test_command_line_stamps_and_checks(project, monkeypatch, capsys):
+    data = project / "data"
+    for name, value in {"RAW": data / "raw", "METADATA": data / "metadata.csv", "CODEBOOK": data / "codebook.toml",
+                        "STUDY": data / "study.toml", "FINGERPRINT": project / ".corpus-fingerprint"}.items():
+        monkeypatch.setattr(study, name, value)
+    assert study._main(["check"]) == 1
+    assert "run make figures" in capsys.readouterr().out
+    assert study._main(["stamp"]) == 0
+    assert (project / ".corpus-fingerprint").read_text().strip() == study.corpus_fingerprint()
+    assert study._main(["check"]) == 0
+    assert study._main(["nonsense"]) == 2
