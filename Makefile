@@ -51,8 +51,9 @@ bench: $(STAMP)
 bench-smoke: $(STAMP)
 	$(PY) -m benchmarks.run --sizes 100 --no-save
 
+# make pin adds new pages only; a deliberate change to a pinned page: make pin ACCEPT=NAME[,NAME...]
 pin: $(STAMP)
-	$(PY) -m analysis.corpus pin
+	$(PY) -m analysis.pinning pin $(if $(ACCEPT),--accept-changed $(ACCEPT))
 
 clean-venv:
 	rm -rf $(VENV)

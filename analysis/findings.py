@@ -1,0 +1,870 @@
+"""Every quantitative or categorical statement of notebooks 01-08, as a function of the corpus.
+
+Each registered function takes a :class:`Context` (built once from the corpus, the codebook and
+the study file) and returns ``(holds, values)``: whether the sentence is still true, and the
+numbers it rests on. :data:`FINDINGS` maps a claim id (``"05-1"``: notebook 05, claim 1) to
+``(notebook, statement, function)``; :func:`check_finding` runs one through
+:func:`analysis.claims.check` (silent when it holds, :class:`~analysis.errors.ClaimError` naming
+the notebook, the claim and the values when it does not); :func:`check_all` runs them all.
+
+A notebook claim cell is then one line::
+
+    findings.check_finding("05-1", ctx)
+
+Sentences better *rendered* from the data than checked have a render function returning the
+Markdown sentence instead (:func:`describe_corpus`, :func:`describe_comparison`).
+
+Claims whose value comes from a model that is being reworked (the topic model's k, claim
+``04-1``) are listed in :data:`RECOMPUTED`: their function is exposed, but the value the prose
+states will be recomputed when the notebooks are re-executed.
+
+The claims are about the data (counts of articles, matches, co-occurrences, key terms), never
+about the internals of a model. Importing the module reads no file and prints nothing.
+"""
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Callable, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from analysis import claims
+from analysis.errors import ClaimError
+from analysis.study import Study, assign_periods, comparison_groups, load_study
+
+__all__ = [
+    "Context", "Finding", "FINDINGS", "RECOMPUTED", "finding", "evaluate", "check_finding",
+    "check_all", "claims_table", "describe_corpus", "describe_comparison", "number_word",
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# The context: the corpus, coded once
+# ---------------------------------------------------------------------------------------------
+
+class Context:
+    """Everything the claims read, computed once from the corpus.
+
+    Build it with :meth:`build`. Attributes: ``study``, ``codebook``, ``units`` (all units),
+    ``articles``, ``related``, ``paragraphs`` (:func:`analysis.evidence.theme_paragraphs`, with
+    ``period`` from the study), ``matches`` (every theme match of ``paragraphs``, with the
+    paragraph's ``doc_id``, ``kind``, ``part``, ``period``), ``article_periods`` (period of
+    each article, indexed by ``doc_id``). Heavier tables (key terms, co-occurrence, the page
+    composition, the topic model's k) are computed on first use.
+    """
+
+    def __init__(self, study: Study, units: pd.DataFrame, codebook, source: Path, metadata: Path):
+        from analysis import evidence, themes
+
+        self.study, self.codebook, self.source, self.metadata = study, codebook, Path(source), metadata
+        self.units = units
+        self.articles = units[units["kind"] == "article"].reset_index(drop=True)
+        self.related = units[units["kind"] == "related"].reset_index(drop=True)
+        self.article_periods = pd.Series(assign_periods(self.articles["date"], study).to_numpy(),
+                                         index=self.articles["doc_id"], name="period")
+        paragraphs = evidence.theme_paragraphs(units).reset_index(drop=True)
+        paragraphs["period"] = assign_periods(paragraphs["date"], study).to_numpy()
+        self.paragraphs = paragraphs
+        matches = themes.theme_matches(paragraphs["text"], codebook)
+        info = paragraphs[["doc_id", "para_id", "kind", "part", "period"]]
+        self.matches = matches.join(info, on="index")
+
+    @classmethod
+    def build(cls, source=None, metadata=None, codebook=None, study=None) -> "Context":
+        """Load the corpus named by the study file (or the paths given) and code it.
+
+        Parameters
+        ----------
+        source, metadata, codebook : path-like, optional
+            Override the study's ``[corpus]`` entries.
+        study : Study or path-like, optional
+            Default :data:`analysis.paths.STUDY`.
+        """
+        from analysis import corpus, themes
+
+        if not isinstance(study, Study):
+            study = load_study(study) if study is not None else load_study()
+        source = Path(source) if source is not None else study.source
+        metadata = Path(metadata) if metadata is not None else study.metadata
+        cb = themes.get_codebook(codebook if codebook is not None else study.codebook)
+        units = corpus.load_corpus(source, metadata)
+        return cls(study, units, cb, source, metadata)
+
+    # -- selections ----------------------------------------------------------------------------
+
+    def theme(self, theme: str, *, kind: str | None = None, period: str | None = None,
+              subframe=None, docs=None) -> pd.DataFrame:
+        """Matches of one theme, optionally of one unit kind, period, sub-frame(s), documents."""
+        m = self.matches[self.matches["theme"] == theme]
+        if kind is not None:
+            m = m[m["kind"] == kind]
+        if period is not None:
+            m = m[m["period"] == period]
+        if subframe is not None:
+            m = m[m["subframe"].isin([subframe] if isinstance(subframe, str) else subframe)]
+        if docs is not None:
+            m = m[m["doc_id"].isin(list(docs))]
+        return m
+
+    def theme_docs(self, theme: str, **where) -> list[str]:
+        """Sorted ids of the documents with at least one match of ``theme``."""
+        return sorted(self.theme(theme, **where)["doc_id"].unique())
+
+    def kwic(self, pattern: str, *, ignore_case: bool = True, window: int = 60) -> pd.DataFrame:
+        """Concordance of ``pattern`` in the coded paragraphs (:func:`analysis.concordance.kwic`)."""
+        from analysis.concordance import kwic
+
+        return kwic(self.paragraphs, pattern, ignore_case=ignore_case, window=window)
+
+    def period_counts(self) -> dict[str, int]:
+        """Articles per period (dated periods only), sorted by label."""
+        counts = self.article_periods.value_counts()
+        return {label: int(counts[label]) for label in sorted(counts.index) if label != "undated"}
+
+    def comparison_sizes(self, comparison_id: str | None = None) -> tuple[int, int, tuple[str, str]]:
+        """Articles in the target and reference groups of a comparison, and their labels."""
+        cid = comparison_id or next(iter(self.study.comparisons))
+        target, reference, labels = comparison_groups(self.articles, self.study, cid)
+        return int(target.sum()), int(reference.sum()), labels
+
+    @cached_property
+    def laos_docs(self) -> list[str]:
+        """Documents of the Vietnam-Laos sub-corpus (the study's ``[cooperation] documents``)."""
+        from analysis import evidence
+
+        selected = evidence.select_documents(self.paragraphs, self.study.cooperation_pattern)
+        return sorted(selected["doc_id"].unique())
+
+    @cached_property
+    def laos_articles(self) -> pd.Series:
+        """Period of each Vietnam-Laos article, indexed by ``doc_id``."""
+        return self.article_periods[self.article_periods.index.isin(self.laos_docs)]
+
+    @cached_property
+    def cooccurrence(self) -> pd.DataFrame:
+        """:func:`analysis.themes.cooccurrence_stats` of the coded paragraphs."""
+        from analysis import themes
+
+        return themes.cooccurrence_stats(self.paragraphs, codebook=self.codebook)
+
+    def pairs(self, theme: str) -> pd.DataFrame:
+        """Co-occurrence rows of ``theme`` with every other theme, indexed by the other theme."""
+        c = self.cooccurrence
+        rows = c[(c["theme_a"] == theme) | (c["theme_b"] == theme)].copy()
+        rows["other"] = np.where(rows["theme_a"] == theme, rows["theme_b"], rows["theme_a"])
+        return rows.set_index("other")
+
+    @cached_property
+    def article_dtm(self):
+        """Token counts of the article bodies: ``(X, vocabulary)`` (notebook 03's matrix)."""
+        from analysis import text
+
+        return text.document_term_matrix(self.articles["text"])
+
+    @cached_property
+    def related_dtm(self):
+        """Token counts of the related units' text (teaser leads)."""
+        from analysis import text
+
+        return text.document_term_matrix(self.related["text"])
+
+    def term_count(self, term: str, rows=None, *, related: bool = False) -> int:
+        """Occurrences of a token in the article bodies (or teaser leads), optionally some rows."""
+        X, vocabulary = self.related_dtm if related else self.article_dtm
+        where = np.flatnonzero(np.asarray(vocabulary) == term)
+        if not len(where):
+            return 0
+        column = X[:, where[0]]
+        if rows is not None:
+            column = column[np.asarray(rows)]
+        return int(column.sum())
+
+    def term_docs(self, term: str) -> list[str]:
+        """Articles whose body holds the token."""
+        X, vocabulary = self.article_dtm
+        where = np.flatnonzero(np.asarray(vocabulary) == term)
+        if not len(where):
+            return []
+        rows = np.flatnonzero(np.asarray(X[:, where[0]].todense()).ravel() > 0)
+        return sorted(self.articles["doc_id"].iloc[rows])
+
+    def keyness(self, comparison_id: str | None = None, measure: str = "G2") -> pd.DataFrame:
+        """Keyness of the comparison's target articles against its reference articles."""
+        from analysis.features import keyness
+
+        cid = comparison_id or next(iter(self.study.comparisons))
+        key = (cid, measure)
+        cache = self.__dict__.setdefault("_keyness", {})
+        if key not in cache:
+            target, reference, _ = comparison_groups(self.articles, self.study, cid)
+            X, vocabulary = self.article_dtm
+            keep = target | reference
+            cache[key] = keyness(X[keep], vocabulary, target=target[keep], measure=measure)
+        return cache[key]
+
+    @cached_property
+    def composition(self) -> pd.DataFrame:
+        """:func:`analysis.corpus.page_composition` of the corpus folder, with each page's outlet."""
+        from analysis import corpus
+
+        table = corpus.page_composition(self.source)
+        outlets = dict(zip(self.articles["source_file"], self.articles["outlet"]))
+        return table.assign(outlet=table["file"].map(outlets).fillna(""))
+
+    @cached_property
+    def topic_units(self) -> pd.DataFrame:
+        """Notebook 04's units: article paragraphs and teaser leads."""
+        from analysis import corpus, topics
+
+        return topics.select_units(corpus.paragraphs(self.units), kinds=("article", "related"))
+
+    @cached_property
+    def suggested_k(self) -> int:
+        """Notebook 04's choice of k (NMF, k = 3..10, ten seeds, least stable topic >= 0.8)."""
+        from analysis import text, topics
+
+        units = self.topic_units
+        tokens = text.tokenize_series(units["text"])
+        tfidf, vocabulary = text.document_term_matrix(units["text"], weighting="tfidf", min_df=2)
+        selection, _ = topics.select_k(tfidf, vocabulary, tokens, k_values=range(3, 11), method="nmf",
+                                       random_state=0, random_states=range(1, 11), n_top_words=10)
+        return int(topics.suggest_k(selection, min_stability=0.8))
+
+
+# ---------------------------------------------------------------------------------------------
+# The registry
+# ---------------------------------------------------------------------------------------------
+
+class Finding(NamedTuple):
+    """A registered claim: its notebook, the statement as the prose makes it, its function."""
+
+    notebook: str
+    statement: str
+    function: Callable
+
+
+#: claim id -> Finding(notebook, statement, function).
+FINDINGS: dict[str, Finding] = {}
+#: Claims whose stated value comes from a model being reworked; recomputed with the notebooks.
+RECOMPUTED = {"04-1"}
+
+
+def finding(claim_id: str, statement: str):
+    """Register the decorated ``function(ctx) -> (holds, values)`` as claim ``claim_id``."""
+    notebook = claims.notebook_of(claim_id)
+
+    def register(function):
+        if claim_id in FINDINGS:
+            raise ValueError(f"claim {claim_id} registered twice")
+        FINDINGS[claim_id] = Finding(notebook, statement, function)
+        return function
+
+    return register
+
+
+def evaluate(claim_id: str, ctx: Context) -> tuple[bool, dict]:
+    """``(holds, values)`` of one claim."""
+    holds, values = FINDINGS[claim_id].function(ctx)
+    return bool(holds), values
+
+
+def check_finding(claim_id: str, ctx: Context) -> None:
+    """Check one registered claim: silent when it holds, :class:`ClaimError` otherwise."""
+    if claim_id not in FINDINGS:
+        raise KeyError(f"no registered claim {claim_id!r}")
+    holds, values = evaluate(claim_id, ctx)
+    claims.check(claim_id, FINDINGS[claim_id].statement, holds, **values)
+
+
+def check_all(ctx: Context, notebook: str | None = None) -> None:
+    """Check every registered claim (of one notebook, e.g. ``"05"``).
+
+    Raises
+    ------
+    ClaimError
+        Listing every claim that no longer holds, one per line, each with its notebook and
+        values (the first line names the first one).
+    """
+    failures = []
+    for claim_id, entry in FINDINGS.items():
+        if notebook is not None and entry.notebook != str(notebook).zfill(2):
+            continue
+        try:
+            check_finding(claim_id, ctx)
+        except ClaimError as exc:
+            failures.append(str(exc))
+    if failures:
+        raise ClaimError("\n".join(failures))
+
+
+def claims_table(notebook: str | None = None) -> pd.DataFrame:
+    """The registry as a table: ``claim``, ``notebook``, ``statement``, ``recomputed``."""
+    rows = [{"claim": cid, "notebook": f.notebook, "statement": f.statement, "recomputed": cid in RECOMPUTED}
+            for cid, f in FINDINGS.items() if notebook is None or f.notebook == str(notebook).zfill(2)]
+    return pd.DataFrame(rows, columns=["claim", "notebook", "statement", "recomputed"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendered sentences
+# ---------------------------------------------------------------------------------------------
+
+_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+          "eleven", "twelve"]
+
+
+def number_word(n: int) -> str:
+    """``5`` -> ``"five"`` up to twelve, digits beyond (with a thousands comma)."""
+    return _WORDS[n] if 0 <= n < len(_WORDS) else f"{n:,}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{number_word(n)} {word}{'' if n == 1 else 's'}"
+
+
+def describe_corpus(ctx: Context) -> str:
+    """Notebook 01's summary sentence, from the data.
+
+    Returns
+    -------
+    str
+        e.g. ``"The corpus holds **five articles** (2016: 2; 2025: 3) and **30 related units**
+        (27 teasers and 3 links)."``
+    """
+    periods = "; ".join(f"{label}: {n}" for label, n in ctx.period_counts().items())
+    undated = int((ctx.article_periods == "undated").sum())
+    if undated:
+        periods += f"; undated: {undated}"
+    types = ctx.related["related_type"].value_counts()
+    teasers, links = int(types.get("teaser", 0)), int(types.get("link", 0))
+    return (f"The corpus holds **{_plural(len(ctx.articles), 'article')}** ({periods}) and "
+            f"**{len(ctx.related)} related units** ({teasers} teasers and {links} links).")
+
+
+def describe_comparison(ctx: Context, comparison_id: str | None = None) -> str:
+    """``"two 2016 articles against three 2025 articles"`` for a comparison of the study."""
+    n_target, n_reference, (target, reference) = ctx.comparison_sizes(comparison_id)
+    return (f"{number_word(n_target)} {target} article{'s' * (n_target != 1)} against "
+            f"{number_word(n_reference)} {reference} article{'s' * (n_reference != 1)}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared checks
+# ---------------------------------------------------------------------------------------------
+
+def _about(value: float, target: float, tolerance: float) -> bool:
+    return abs(value - target) <= tolerance
+
+
+def _five_articles(ctx):
+    return len(ctx.articles) == 5, {"n_articles": len(ctx.articles)}
+
+
+def _two_against_three(ctx):
+    n_target, n_reference, labels = ctx.comparison_sizes()
+    counts = ctx.period_counts()
+    holds = (n_target, n_reference) == (2, 3) and labels == ("2016", "2025") and set(counts) == {"2016", "2025"}
+    return holds, {"comparison": labels, "sizes": (n_target, n_reference), "articles_by_period": counts}
+
+
+# ---------------------------------------------------------------------------------------------
+# 01 · The corpus
+# ---------------------------------------------------------------------------------------------
+
+@finding("01-1", "the seed corpus holds five articles")
+def _01_1(ctx):
+    return _five_articles(ctx)
+
+
+@finding("01-2", "two pages from 2016 and three from 2025: two articles against three")
+def _01_2(ctx):
+    return _two_against_three(ctx)
+
+
+@finding("01-3", "the two 2016 pages date from the autumn of 2016")
+def _01_3(ctx):
+    dates = ctx.articles.loc[ctx.articles["date"].dt.year == 2016, "date"]
+    holds = len(dates) == 2 and dates.dt.month.between(9, 11).all()
+    return holds, {"dates_2016": dates.dt.strftime("%Y-%m-%d").tolist()}
+
+
+@finding("01-4", "on the VNA pages the article is less than half of the page's words")
+def _01_4(ctx):
+    # The prose of notebook 01 says "the Voir plus teasers outweigh the article itself": true of
+    # pages 000, 002 and 004 but not of 003 (646 teaser words, 880 article words); what holds on
+    # every VNA page is that the article is less than half of the page.
+    c = ctx.composition[ctx.composition["outlet"].str.contains("VNA", na=False)]
+    article = c["headline"] + c["standfirst"] + c["article body"]
+    share = article / c.drop(columns=["file", "outlet"]).sum(axis=1)
+    return len(c) > 0 and (share < 0.5).all(), {
+        "pages": c["file"].tolist(), "article_share": share.round(3).tolist()}
+
+
+PAGE_000 = "000_1a05a85f63068217.txt"
+PAGE_003 = "003_820e157e04b203e2.txt"
+
+
+@finding("01-5", "page 000 carries six teasers, five of which also stand on page 003")
+def _01_5(ctx):
+    teasers = ctx.related[ctx.related["related_type"] == "teaser"]
+    files = teasers["source_files"].str.split(";")
+    on_000 = files.apply(lambda f: PAGE_000 in f)
+    both = files.apply(lambda f: PAGE_000 in f and PAGE_003 in f)
+    return (int(on_000.sum()), int(both.sum())) == (6, 5), {
+        "teasers_on_000": int(on_000.sum()), "also_on_003": int(both.sum())}
+
+
+@finding("01-6", "sovereign-AI vocabulary is absent from the 2016 articles")
+def _01_6(ctx):
+    texts = ctx.articles.loc[ctx.article_periods.to_numpy() == "2016", "text"]
+    hits = texts.str.contains(r"souverain|\bIA\b", regex=True)
+    return not hits.any(), {"2016_articles_with_it": ctx.articles.loc[hits[hits].index, "doc_id"].tolist()}
+
+
+@finding("01-7", "every date is either stated in the page or inferred with written evidence")
+def _01_7(ctx):
+    from analysis import corpus
+
+    table, _ = corpus.load_metadata(ctx.metadata)
+    evidence = ctx.articles["source_file"].map(table["evidence"]).fillna("") if "evidence" in table else ""
+    ok = (ctx.articles["date_source"] == "page") | (
+        (ctx.articles["date_source"] == "metadata") & (evidence.astype(str).str.strip() != ""))
+    return ok.all(), {"without_evidence": ctx.articles.loc[~ok, "source_file"].tolist()}
+
+
+# ---------------------------------------------------------------------------------------------
+# 02 · Text processing
+# ---------------------------------------------------------------------------------------------
+
+@finding("02-1", "five articles and about thirty related units")
+def _02_1(ctx):
+    n_related = len(ctx.related)
+    return len(ctx.articles) == 5 and round(n_related, -1) == 30, {
+        "n_articles": len(ctx.articles), "n_related": n_related}
+
+
+@finding("02-2", "the seed pages have no capitalised headline")
+def _02_2(ctx):
+    titles = pd.concat([ctx.articles["title"], ctx.related["title"]])
+    shouted = titles[titles.str.contains(r"[A-ZÀ-Ý]{2}") & (titles == titles.str.upper())]
+    return shouted.empty, {"capitalised": shouted.tolist()}
+
+
+@finding("02-3", "removing stopwords halves the tokens but removes only about 90 types; joining multiword "
+                 "terms removes about a hundred tokens and adds types; lemmatizing removes about 80 types")
+def _02_3(ctx):
+    from analysis import text
+
+    steps = text.vocabulary_table(ctx.articles["text"]).set_index("step")
+    tokens, types = steps["n_tokens"], steps["n_types"]
+    stop_ratio = tokens.iloc[2] / tokens.iloc[1]
+    stop_types = int(types.iloc[1] - types.iloc[2])
+    multi_tokens, multi_types = int(tokens.iloc[2] - tokens.iloc[3]), int(types.iloc[3] - types.iloc[2])
+    lemma_types = int(types.iloc[3] - types.iloc[4])
+    holds = (0.4 <= stop_ratio <= 0.6 and _about(stop_types, 90, 10) and _about(multi_tokens, 100, 20)
+             and multi_types > 0 and _about(lemma_types, 80, 10) and types.iloc[5] < types.iloc[4])
+    return holds, {"stopword_token_ratio": round(float(stop_ratio), 3), "stopword_types": stop_types,
+                   "multiword_tokens": multi_tokens, "multiword_types_added": multi_types,
+                   "lemma_types": lemma_types, "stem_types": int(types.iloc[5]), "lemma_total": int(types.iloc[4])}
+
+
+# ---------------------------------------------------------------------------------------------
+# 03 · Key terms
+# ---------------------------------------------------------------------------------------------
+
+@finding("03-1", "two 2016 articles against three 2025 articles")
+def _03_1(ctx):
+    return _two_against_three(ctx)
+
+
+@finding("03-2", "the thirty related units are undated")
+def _03_2(ctx):
+    return round(len(ctx.related), -1) == 30 and ctx.related["date"].isna().all(), {
+        "n_related": len(ctx.related), "dated": int(ctx.related["date"].notna().sum())}
+
+
+KEY_2016 = ["laotien", "laos", "ministre", "truong", "tuan", "information", "communication", "TIC", "poste",
+            "télécommunication", "deux"]
+KEY_2025 = ["technologie_numérique", "transformation_numérique", "numérique", "infrastructure_numérique",
+            "développement", "entreprise", "ressources_humaines", "national"]
+
+
+@finding("03-3", "the most key terms of the 2016 articles are laotien, laos, ministre, truong, tuan, "
+                 "information, communication, TIC, poste, télécommunication, deux")
+def _03_3(ctx):
+    top = ctx.keyness().head(15)["term"].tolist()
+    return set(KEY_2016) <= set(top), {"missing": sorted(set(KEY_2016) - set(top)), "top_15": top}
+
+
+@finding("03-4", "the 2025 articles are dominated by technologie_numérique, transformation_numérique, numérique, "
+                 "infrastructure_numérique, développement, entreprise, ressources_humaines and national")
+def _03_4(ctx):
+    top = ctx.keyness().tail(15)["term"].tolist()[::-1]
+    return set(KEY_2025) <= set(top), {"missing": sorted(set(KEY_2025) - set(top)), "top_15": top}
+
+
+@finding("03-5", "the word presse never occurs; journalists, radio and television are each named once in 2016")
+def _03_5(ctx):
+    rows = (ctx.article_periods == "2016").to_numpy()
+    counts = {t: ctx.term_count(t, rows) for t in ("journaliste", "radio", "télévision")}
+    presse = ctx.term_count("presse")
+    return presse == 0 and set(counts.values()) == {1}, {"presse": presse, **counts}
+
+
+@finding("03-6", "the forces hostiles appear once, in article 002")
+def _03_6(ctx):
+    n, docs = ctx.term_count("forces_hostiles"), ctx.term_docs("forces_hostiles")
+    return n == 1 and [d[:3] for d in docs] == ["002"], {"count": n, "articles": docs}
+
+
+@finding("03-7", "in the 2025 article bodies, intelligence artificielle occurs twice and données three times "
+                 "besides four centres and three bases de données (all in the Vietnam-Laos article), "
+                 "Resolution 57 once; semiconductors and sovereignty do not occur")
+def _03_7(ctx):
+    rows = (ctx.article_periods == "2025").to_numpy()
+    terms = ["intelligence_artificielle", "donnée", "centre_de_données", "base_de_données", "résolution_57",
+             "semi-conducteur", "souveraineté", "souverain"]
+    counts = {t: ctx.term_count(t, rows) for t in terms}
+    expected = dict(zip(terms, [2, 3, 4, 3, 1, 0, 0, 0]))
+    docs_2025 = set(ctx.articles.loc[rows, "doc_id"])
+    data_docs = {d for t in terms[:4] for d in ctx.term_docs(t) if d in docs_2025}
+    laos = set(ctx.laos_docs)
+    holds = counts == expected and len(data_docs) == 1 and data_docs <= laos
+    return holds, {"counts": counts, "articles_with_ai_or_data": sorted(data_docs)}
+
+
+@finding("03-8", "in the teaser leads IA occurs 11 times, semi-conducteur 3, souveraineté 1; souveraineté is "
+                 "also in one teaser headline")
+def _03_8(ctx):
+    counts = {t: ctx.term_count(t, related=True) for t in ("IA", "semi-conducteur", "souveraineté")}
+    headlines = int(ctx.related["title"].str.contains("souveraineté", case=False).sum())
+    return counts == {"IA": 11, "semi-conducteur": 3, "souveraineté": 1} and headlines == 1, {
+        **counts, "headlines_with_souveraineté": headlines}
+
+
+@finding("03-9", "G2 and Lafon agree: a Spearman correlation close to 1 and 28 of the 30 most key terms in common")
+def _03_9(ctx):
+    from analysis.features import measure_agreement
+
+    agreement = measure_agreement(ctx.keyness(), "G2", "lafon", n_top=15)
+    holds = agreement["n_common"] == 28 and agreement["spearman"] >= 0.95
+    return holds, {"n_common": agreement["n_common"], "spearman": round(float(agreement["spearman"]), 3)}
+
+
+@finding("03-10", "about 900 words in 2016, 2,000 in 2025")
+def _03_10(ctx):
+    words = ctx.articles.groupby(ctx.article_periods.to_numpy())["n_words"].sum()
+    w16, w25 = int(words.get("2016", 0)), int(words.get("2025", 0))
+    return round(w16, -2) == 900 and round(w25, -3) == 2000, {"words_2016": w16, "words_2025": w25}
+
+
+@finding("03-11", "two of the 2025 articles are not about Laos")
+def _03_11(ctx):
+    docs_2025 = ctx.article_periods[ctx.article_periods == "2025"].index
+    not_laos = sorted(set(docs_2025) - set(ctx.laos_docs))
+    return len(not_laos) == 2, {"not_about_laos": not_laos}
+
+
+# ---------------------------------------------------------------------------------------------
+# 04 · Topics
+# ---------------------------------------------------------------------------------------------
+
+@finding("04-1", "k = 9")
+def _04_1(ctx):
+    k = ctx.suggested_k
+    return k == 9, {"k": k}
+
+
+@finding("04-2", "five articles, about 85 paragraphs")
+def _04_2(ctx):
+    n_units = len(ctx.topic_units)
+    n_docs = int(ctx.topic_units.loc[ctx.topic_units["kind"] == "article", "doc_id"].nunique())
+    return n_docs == 5 and _about(n_units, 85, 5), {"articles": n_docs, "paragraphs": n_units}
+
+
+@finding("04-3", "beyond 10 topics, a topic would average fewer than nine paragraphs")
+def _04_3(ctx):
+    n_units = len(ctx.topic_units)
+    return n_units / 11 < 9, {"paragraphs": n_units, "per_topic_at_k_11": round(n_units / 11, 2)}
+
+
+@finding("04-4", "with two articles against three")
+def _04_4(ctx):
+    return _two_against_three(ctx)
+
+
+# ---------------------------------------------------------------------------------------------
+# 05 · Sovereignty
+# ---------------------------------------------------------------------------------------------
+
+@finding("05-1", "souveraineté occurs only in teasers")
+def _05_1(ctx):
+    hits = ctx.kwic(r"souverain\w*")
+    return len(hits) > 0 and hits["kind"].eq("related").all(), {
+        "hits_by_kind": hits["kind"].value_counts().to_dict(), "documents": sorted(hits["doc_id"].unique())}
+
+
+@finding("05-2", "souverain- occurs in two contexts only: the Hanoi Convention and IA souveraine")
+def _05_2(ctx):
+    hits = ctx.kwic(r"souverain\w*", window=200)
+    docs = sorted(hits["doc_id"].unique())
+    context = (hits["left"] + " " + hits["match"] + " " + hits["right"]).groupby(hits["doc_id"]).agg(" ".join)
+    hanoi = context.str.contains("Convention", case=False)
+    ai = context.str.contains(r"\bIA\s+souveraine", case=False)
+    holds = len(docs) == 2 and (hanoi | ai).all() and hanoi.any() and ai.any()
+    return holds, {"documents": docs}
+
+
+@finding("05-3", "sovereignty never shares a paragraph with Resolution 57, human capital or the press")
+def _05_3(ctx):
+    both = ctx.pairs("sovereignty")["n_both"]
+    shared = {t: int(both.get(t, 0)) for t in ("resolution_57", "human_capital", "press_information")}
+    return not any(shared.values()), {"paragraphs_shared": shared}
+
+
+@finding("05-4", "the strongest associations of sovereignty are with semiconductors and cybersecurity")
+def _05_4(ctx):
+    lift = ctx.pairs("sovereignty")["lift"].sort_values(ascending=False, kind="mergesort")
+    top = set(lift.index[:2])
+    return top == {"semiconductors", "cybersecurity"} and lift.iloc[1] > lift.iloc[2], {
+        "lifts": lift.round(3).head(5).to_dict()}
+
+
+@finding("05-5", "sovereignty co-occurs above chance with semiconductors, cybersecurity, AI, innovation and "
+                 "data infrastructure")
+def _05_5(ctx):
+    lift = ctx.pairs("sovereignty")["lift"]
+    partners = ["semiconductors", "cybersecurity", "ai", "innovation", "data_infrastructure"]
+    return all(lift.get(t, 0) > 1 for t in partners), {"lifts": {t: round(float(lift.get(t, 0)), 3) for t in partners}}
+
+
+@finding("05-6", "each pairing of sovereignty rests on one or two paragraphs")
+def _05_6(ctx):
+    both = ctx.pairs("sovereignty")["n_both"]
+    shared = both[both > 0]
+    return shared.between(1, 2).all(), {"paragraphs_shared": shared.to_dict()}
+
+
+@finding("05-7", "the only sovereign-AI passage is the teaser on the Au Lac Grand Prize")
+def _05_7(ctx):
+    docs = ctx.theme_docs("sovereignty", subframe="sovereign_ai")
+    titles = ctx.units.set_index("doc_id").loc[docs, "title"].tolist() if docs else []
+    holds = len(docs) == 1 and docs[0].startswith("rel_") and "Au Lac" in titles[0]
+    return holds, {"documents": docs, "titles": titles}
+
+
+@finding("05-8", "among the articles, sovereignty occurs only in the General Secretary's 2025 speech")
+def _05_8(ctx):
+    docs = ctx.theme_docs("sovereignty", kind="article")
+    periods = [ctx.article_periods.get(d) for d in docs]
+    speech = Path(PAGE_003).stem  # the General Secretary's speech of 15 January 2025
+    return docs == [speech] and periods == ["2025"], {"articles": docs, "periods": periods}
+
+
+@finding("05-9", "neither digital or data sovereignty nor territorial sovereignty occurs")
+def _05_9(ctx):
+    found = ctx.theme("sovereignty", subframe=["digital", "data", "territorial"])
+    words = ctx.kwic(r"souveraineté\s+(?:numérique|des\s+données|territoriale)")
+    return found.empty and words.empty, {
+        "subframes": found["subframe"].value_counts().to_dict(), "documents": sorted(set(found["doc_id"]) | set(words["doc_id"]))}
+
+
+@finding("05-10", "the two 2016 articles carry no sovereignty vocabulary at all")
+def _05_10(ctx):
+    docs = ctx.theme_docs("sovereignty", kind="article", period="2016")
+    n_2016 = ctx.period_counts().get("2016", 0)
+    return n_2016 == 2 and not docs, {"articles_2016": n_2016, "with_sovereignty": docs}
+
+
+@finding("05-11", "the forces hostiles, coded under press_information, occur once, in a 2016 article")
+def _05_11(ctx):
+    m = ctx.theme("press_information", subframe="hostile_information")
+    return len(m) == 1 and m["kind"].eq("article").all() and m["period"].eq("2016").all(), {
+        "matches": m[["doc_id", "kind", "period"]].to_dict(orient="records")}
+
+
+@finding("05-12", "five pages: two articles from 2016 and three from 2025")
+def _05_12(ctx):
+    return _two_against_three(ctx)
+
+
+# ---------------------------------------------------------------------------------------------
+# 06 · AI
+# ---------------------------------------------------------------------------------------------
+
+@finding("06-1", "AI is a teaser topic far more than an article topic")
+def _06_1(ctx):
+    n_related, n_article = len(ctx.theme("ai", kind="related")), len(ctx.theme("ai", kind="article"))
+    return n_related > 3 * n_article, {"matches_in_teasers": n_related, "matches_in_articles": n_article}
+
+
+@finding("06-2", "among the articles AI occurs only in the 2025 Vietnam-Laos article")
+def _06_2(ctx):
+    docs = ctx.theme_docs("ai", kind="article")
+    periods = [ctx.article_periods.get(d) for d in docs]
+    return len(docs) == 1 and periods == ["2025"] and docs[0] in ctx.laos_docs, {"articles": docs, "periods": periods}
+
+
+@finding("06-3", "AI shares paragraphs with human capital more often than chance (lift above 1)")
+def _06_3(ctx):
+    lift = float(ctx.pairs("ai")["lift"].get("human_capital", 0))
+    return lift > 1, {"lift": round(lift, 3)}
+
+
+@finding("06-4", "the themes AI travels with most are human capital and innovation")
+def _06_4(ctx):
+    both = ctx.pairs("ai")["n_both"].sort_values(ascending=False, kind="mergesort")
+    return set(both.index[:2]) == {"human_capital", "innovation"} and both.iloc[1] > both.iloc[2], {
+        "paragraphs_shared": both.head(4).to_dict()}
+
+
+@finding("06-5", "the only AI research centre is Qualcomm's")
+def _06_5(ctx):
+    docs = ctx.theme_docs("ai", subframe="research_centre")
+    texts = ctx.units.set_index("doc_id").loc[docs, "text"].tolist() if docs else []
+    return len(docs) == 1 and "Qualcomm" in texts[0], {"documents": docs}
+
+
+@finding("06-6", "the two 2016 articles contain no AI vocabulary")
+def _06_6(ctx):
+    docs = ctx.theme_docs("ai", kind="article", period="2016")
+    n_2016 = ctx.period_counts().get("2016", 0)
+    return n_2016 == 2 and not docs, {"articles_2016": n_2016, "with_ai": docs}
+
+
+@finding("06-7", "each reading of AI rests on one to four teasers")
+def _06_7(ctx):
+    m = ctx.theme("ai", kind="related")
+    per_frame = m.groupby("subframe")["doc_id"].nunique()
+    return len(per_frame) > 0 and per_frame.between(1, 4).all(), {"teasers_per_subframe": per_frame.to_dict()}
+
+
+@finding("06-8", "five pages: two articles from 2016 and three from 2025")
+def _06_8(ctx):
+    return _two_against_three(ctx)
+
+
+# ---------------------------------------------------------------------------------------------
+# 07 · Resolution 57
+# ---------------------------------------------------------------------------------------------
+
+@finding("07-1", "Resolution 57 is cited in one article (2025) and a few undated teasers")
+def _07_1(ctx):
+    articles = ctx.theme_docs("resolution_57", kind="article")
+    teasers = ctx.theme_docs("resolution_57", kind="related")
+    periods = [ctx.article_periods.get(d) for d in articles]
+    return len(articles) == 1 and periods == ["2025"] and 2 <= len(teasers) <= 5, {
+        "articles": articles, "periods": periods, "teasers": len(teasers)}
+
+
+@finding("07-2", "every article citing Resolution 57 is later than its adoption on 22 December 2024")
+def _07_2(ctx):
+    docs = ctx.theme_docs("resolution_57", kind="article")
+    dates = ctx.articles.set_index("doc_id").loc[docs, "date"]
+    early = dates[dates < pd.Timestamp("2024-12-22")]
+    return early.empty, {"earlier": early.dt.strftime("%Y-%m-%d").to_dict()}
+
+
+@finding("07-3", "the resolution is a mandate in the article (one citation)")
+def _07_3(ctx):
+    m = ctx.theme("resolution_57", subframe="mandate")
+    return len(m) == 1 and m["kind"].eq("article").all(), {"mandate_citations": m[["doc_id", "kind"]].to_dict(orient="records")}
+
+
+@finding("07-4", "two teasers present the resolution as something carried out")
+def _07_4(ctx):
+    docs = ctx.theme_docs("resolution_57", subframe="implementation", kind="related")
+    return len(docs) == 2, {"teasers": docs}
+
+
+@finding("07-5", "Resolution 68, 71/NQ-CP and 81/2023/QH15 are cited beside 57; Resolution 59 does not occur")
+def _07_5(ctx):
+    frames = set(ctx.theme("companion_resolutions")["subframe"])
+    expected = {"resolution_68", "resolution_71_nq_cp", "resolution_81_2023_qh15"}
+    return frames == expected, {"companions": sorted(frames)}
+
+
+@finding("07-6", "Resolution 57 co-occurs with innovation and digital transformation and never with AI, "
+                 "sovereignty, cybersecurity or data infrastructure")
+def _07_6(ctx):
+    both = ctx.pairs("resolution_57")["n_both"]
+    shared = {t: int(both.get(t, 0)) for t in ("innovation", "digital_transformation", "ai", "sovereignty",
+                                                "cybersecurity", "data_infrastructure")}
+    holds = shared["innovation"] > 0 and shared["digital_transformation"] > 0 and not any(
+        shared[t] for t in ("ai", "sovereignty", "cybersecurity", "data_infrastructure"))
+    return holds, {"paragraphs_shared": shared}
+
+
+@finding("07-7", "one article and three teasers cite Resolution 57")
+def _07_7(ctx):
+    articles = ctx.theme_docs("resolution_57", kind="article")
+    teasers = ctx.theme_docs("resolution_57", kind="related")
+    return (len(articles), len(teasers)) == (1, 3), {"articles": len(articles), "teasers": len(teasers)}
+
+
+@finding("07-8", "five pages: two articles from 2016 and three from 2025")
+def _07_8(ctx):
+    return _two_against_three(ctx)
+
+
+# ---------------------------------------------------------------------------------------------
+# 08 · Vietnam-Laos cooperation
+# ---------------------------------------------------------------------------------------------
+
+def _component(ctx, name: str, period: str) -> int:
+    theme, subframes = ctx.study.components[name]
+    docs = ctx.laos_articles[ctx.laos_articles == period].index
+    return len(ctx.theme(theme, subframe=subframes, docs=docs))
+
+
+@finding("08-1", "the Vietnam-Laos sub-corpus holds three articles, two from 2016 and one from 2025")
+def _08_1(ctx):
+    counts = ctx.laos_articles.value_counts().to_dict()
+    return counts == {"2016": 2, "2025": 1}, {"laos_articles_by_period": counts}
+
+
+@finding("08-2", "a few related items name Laos in their headlines")
+def _08_2(ctx):
+    related = [d for d in ctx.laos_docs if d not in ctx.article_periods.index]
+    return 2 <= len(related) <= 5, {"related_items": len(related)}
+
+
+@finding("08-3", "cybersecurity and training run through both periods")
+def _08_3(ctx):
+    counts = {(c, p): _component(ctx, c, p) for c in ("cybersecurity", "training and human resources")
+              for p in ("2016", "2025")}
+    return all(counts.values()), {"matches": {f"{c} {p}": n for (c, p), n in counts.items()}}
+
+
+@finding("08-4", "e-government is a 2016 request; the 2025 article does not use the word")
+def _08_4(ctx):
+    n16, n25 = _component(ctx, "e-government", "2016"), _component(ctx, "e-government", "2025")
+    return n16 > 0 and n25 == 0, {"2016": n16, "2025": n25}
+
+
+@finding("08-5", "population data and data infrastructure are new in 2025: the 2016 articles contain no data "
+                 "vocabulary beyond the satellite and telecommunications")
+def _08_5(ctx):
+    docs_2016 = ctx.laos_articles[ctx.laos_articles == "2016"].index
+    frames_2016 = set(ctx.theme("data_infrastructure", docs=docs_2016)["subframe"])
+    population_2025 = _component(ctx, "population data", "2025")
+    return frames_2016 <= {"telecom", "satellite"} and population_2025 > 0, {
+        "subframes_2016": sorted(frames_2016), "population_data_2025": population_2025}
+
+
+@finding("08-6", "press and information belong to 2016 only")
+def _08_6(ctx):
+    n16, n25 = (_component(ctx, "press and information", p) for p in ("2016", "2025"))
+    return n16 > 0 and n25 == 0, {"2016": n16, "2025": n25}
+
+
+@finding("08-7", "AI appears in 2025 only")
+def _08_7(ctx):
+    n16, n25 = (_component(ctx, "artificial intelligence", p) for p in ("2016", "2025"))
+    return n16 == 0 and n25 > 0, {"2016": n16, "2025": n25}
+
+
+@finding("08-8", "five pages: two articles from 2016 and three from 2025")
+def _08_8(ctx):
+    return _two_against_three(ctx)
