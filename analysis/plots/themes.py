@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.plots import new_axes
+from analysis.plots import integer_ticks, new_axes
 
 _COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
            "#7f7f7f", "#bcbd22", "#17becf"]
@@ -69,13 +69,13 @@ def plot_prevalence(prev: pd.DataFrame, *, by: str | None = None, themes=None, a
         # outside the axes, so that it never hides an interval
         ax.legend(title=by, fontsize=8, title_fontsize=8, frameon=False,
                   loc="upper left", bbox_to_anchor=(1, 1))
-    if title:
-        ax.set_title(title)
+    ax.set_title(title or f"Theme prevalence by {by}")
     return fig
 
 
 def plot_cooccurrence(cooc: pd.DataFrame, *, ax=None, title: str | None = None,
-                      cmap: str = "Blues", annotate: bool = True):
+                      cmap: str = "Blues", annotate: bool = True,
+                      colorbar_label: str = "paragraphs"):
     """Heatmap of the theme x theme co-occurrence matrix.
 
     Parameters
@@ -89,6 +89,8 @@ def plot_cooccurrence(cooc: pd.DataFrame, *, ax=None, title: str | None = None,
         Matplotlib colour map.
     annotate : bool
         Write the value in each cell (integers as such, other values with 2 decimals).
+    colorbar_label : str
+        What the colours measure (the colour bar is always drawn).
 
     Returns
     -------
@@ -113,9 +115,8 @@ def plot_cooccurrence(cooc: pd.DataFrame, *, ax=None, title: str | None = None,
                     continue
                 ax.text(j, i, f"{v:.0f}" if integer else f"{v:.2f}", ha="center", va="center",
                         fontsize=7, color="white" if top and v > 0.6 * top else "black")
-    fig.colorbar(image, ax=ax, shrink=0.8, label="paragraphs" if annotate else None)
-    if title:
-        ax.set_title(title)
+    fig.colorbar(image, ax=ax, shrink=0.8, label=colorbar_label)
+    ax.set_title(title or "Theme co-occurrence (diagonal: paragraphs with the theme)")
     return fig
 
 
@@ -143,7 +144,7 @@ def plot_theme_network(cooc: pd.DataFrame, *, ax=None, min_weight: float = 1,
     names = list(cooc.index)
     values = cooc.to_numpy(dtype=float)
     n = len(names)
-    fig, ax = new_axes(ax, figsize=(6.5, 6.0))
+    fig, ax = new_axes(ax, figsize=(6.5, 5.4))
     angle = np.pi / 2 - 2 * np.pi * np.arange(n) / max(n, 1)
     x, y = np.cos(angle), np.sin(angle)
     off = values.copy()
@@ -167,12 +168,21 @@ def plot_theme_network(cooc: pd.DataFrame, *, ax=None, min_weight: float = 1,
         va = "bottom" if y[i] > 0.2 else "top" if y[i] < -0.2 else "center"
         ax.text(1.14 * x[i], 1.14 * y[i], f"{name} ({diag[i]:.0f})", ha=ha, va=va,
                 fontsize=8, zorder=3)
-    ax.set_xlim(-1.9, 1.9)
-    ax.set_ylim(-1.35, 1.35)
+    ax.set_xlim(-1.75, 1.75)
+    ax.set_ylim(-1.3, 1.3)
     ax.set_aspect("equal")
     ax.axis("off")
-    if title:
-        ax.set_title(title)
+    from matplotlib.lines import Line2D
+
+    handles = [
+        Line2D([], [], marker="o", linestyle="", markersize=9, color="#ff7f0e",
+               label="theme: area and number in brackets = paragraphs with the theme"),
+        Line2D([], [], color="#1f77b4", lw=3, alpha=0.7,
+               label="edge: width = paragraphs with both themes"),
+    ]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), frameon=False,
+              fontsize=7.5, ncols=1)
+    ax.set_title(title or "Theme network: themes mentioned in the same paragraphs")
     return fig
 
 
@@ -216,10 +226,11 @@ def plot_subframes(matches: pd.DataFrame, *, theme: str | None = None, by: str |
     ax.set_yticks(np.arange(len(order))[::-1])
     ax.set_yticklabels(order)
     ax.set_xlabel("matches")
+    integer_ticks(ax.xaxis)
     if by and len(groups) > 1:
         ax.legend(title=by, fontsize=8, title_fontsize=8, frameon=False, loc="lower right")
     if title:
         ax.set_title(title)
-    elif theme:
-        ax.set_title(f"Sub-frames of {theme}")
+    else:
+        ax.set_title(f"Sub-frames of {theme}" if theme else "Matches per sub-frame")
     return fig
