@@ -127,6 +127,8 @@ def test_prevalence_has_a_default_title():
     prev = pd.DataFrame({"period": ["2016", "2025"], "theme": ["ai", "ai"], "rate_per_1000": [1.0, 2.0],
                          "ci_low": [0.5, 1.0], "ci_high": [1.5, 3.0]})
     assert theme_plots.plot_prevalence(prev).axes[0].get_title() == "Theme prevalence by period"
+    fig = theme_plots.plot_prevalence(prev, labels={"2016": "Le Laos (2016-10-31)"})
+    assert _legend_texts(fig) == ["Le Laos (2016-10-31)", "2025"]
 
 
 def test_select_k_legend_explains_the_dashed_line():

@@ -58,9 +58,11 @@ def article_timeline(units: pd.DataFrame, ax=None, width: int = 48):
         start = (pd.Timestamp(year=first.year, month=1, day=1) if span > pd.Timedelta(days=730)
                  else pd.Timestamp(year=first.year, month=first.month, day=1))
         ax.set_xlim(start, last + 0.6 * span)
-        locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        # ticks from the start of the axis to the last article only (the rest holds labels)
+        ticks = [t for t in mdates.AutoDateLocator(minticks=3, maxticks=7).tick_values(start, last)
+                 if mdates.date2num(start) <= t <= mdates.date2num(last)]
+        ax.set_xticks(ticks)
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y" if span > pd.Timedelta(days=730) else "%Y-%m"))
     ax.set_xlabel("publication date")
     ax.set_title("Articles by publication date (circle: date stated in the page; square: inferred)")
     return fig

@@ -48,7 +48,7 @@ def plot_select_k(table: pd.DataFrame, chosen: int | None = None, axes=None):
     matplotlib.figure.Figure
     """
     if axes is None:
-        fig, axes = _grid(3, 3, panel_size=(2.6, 2.4))
+        fig, axes = _grid(3, 3, panel_size=(2.6, 2.9))
     else:
         fig = axes[0].figure
     k = table["n_components"].to_numpy()
@@ -70,7 +70,8 @@ def plot_select_k(table: pd.DataFrame, chosen: int | None = None, axes=None):
             ax.set_xlabel("number of topics k")
             ax.set_xticks(k)
             if len(series) > 1 or chosen is not None:
-                ax.legend(frameon=False, fontsize=7)
+                # below the panel, so that it never hides a curve
+                ax.legend(frameon=False, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.22))
         axes[1].set_ylim(0, 1.02)
         fig.suptitle("Choosing the number of topics k", fontsize=10)
     return fig
