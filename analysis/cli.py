@@ -244,7 +244,7 @@ def main():
     """
 
 
-@main.command()
+@main.command(short_help="What the loader does with each file of a corpus.")
 @click.argument("path", required=False, type=click.Path(path_type=Path), default=RAW)
 @click.option("--metadata", type=click.Path(path_type=Path), default=None,
               help="Metadata table (default: metadata.csv beside the folder, if any).")
@@ -268,7 +268,7 @@ def report(path, metadata, out):
     _write(table, out)
 
 
-@main.command()
+@main.command(short_help="Concordance lines for a pattern, with their part.")
 @click.argument("pattern")
 @_source_options
 @_filter_options
@@ -298,7 +298,7 @@ def kwic(pattern, source, format_, metadata, no_metadata, out, kinds, periods, w
     _write(lines, out)
 
 
-@main.command()
+@main.command(short_help="Frequency list of tokens, overall or by group.")
 @_source_options
 @_filter_options
 @click.option("--by", default=None, metavar="COLUMN", help="One list per value of COLUMN (e.g. period, kind).")
@@ -362,7 +362,7 @@ def frequency_list(units: pd.DataFrame, *, by: str | None = None, top: int = 50,
     return pd.DataFrame(rows, columns=columns)
 
 
-@main.command()
+@main.command(short_help="Theme counts and prevalence with intervals.")
 @_source_options
 @_filter_options
 @click.option("--codebook", type=click.Path(path_type=Path), default=None,
@@ -397,7 +397,7 @@ def themes(source, format_, metadata, no_metadata, out, kinds, periods, where, c
     _write(table, out)
 
 
-@main.command()
+@main.command(short_help="Keyness of terms in a target group.")
 @_source_options
 @_filter_options
 @click.option("--by", required=True, metavar="COLUMN", help="Column that defines the groups (e.g. period).")
@@ -432,7 +432,7 @@ def keyness(source, format_, metadata, no_metadata, out, kinds, periods, where, 
     _write(table.head(top) if top else table, out)
 
 
-@main.command()
+@main.command(short_help="Fit a topic model and list its top terms.")
 @_source_options
 @_filter_options
 @click.option("-k", "--k", "n_components", required=True, type=click.IntRange(min=1), help="Number of topics.")
@@ -463,7 +463,7 @@ def topics(source, format_, metadata, no_metadata, out, kinds, periods, where, n
     _write(top_terms(fit.components, vocabulary, n_top_words=top_words), out)
 
 
-@main.command()
+@main.command(short_help="The chunked pipeline, with a progress bar.")
 @click.option("-s", "--source", type=click.Path(path_type=Path), default=RAW, show_default=True,
               help="Folder of pages, or a file the readers accept.")
 @click.option("--metadata", type=click.Path(path_type=Path), default=None, help="Metadata table.")

@@ -12,6 +12,15 @@ from analysis.plots import themes as theme_plots
 from analysis.plots import topics as topic_plots
 
 
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Close every figure a test leaves open."""
+    import matplotlib.pyplot as plt
+
+    yield
+    plt.close("all")
+
+
 def _figure():
     fig, ax = new_axes()
     ax.plot([0, 1, 2], [2, 1, 3], label="série")
@@ -169,3 +178,25 @@ def test_top_terms_figures_have_titles():
 def test_figure_bytes_refuses_other_formats(fmt):
     with pytest.raises(ValueError, match="fmt"):
         figure_bytes(_figure(), fmt)
+
+
+def _save_many(args):
+    folder, n = args
+    import matplotlib
+
+    matplotlib.use("Agg")
+    for _ in range(n):
+        image = show_figure(_figure(), "01_shared", folder)
+        assert image.data == figure_bytes(_figure(), "png")  # never a half-written file
+    return True
+
+
+def test_two_processes_writing_the_same_figure_leave_a_complete_file(tmp_path):
+    import multiprocessing
+
+    expected_png, expected_pdf = figure_bytes(_figure(), "png"), figure_bytes(_figure(), "pdf")
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        assert pool.map(_save_many, [(tmp_path, 8), (tmp_path, 8)]) == [True, True]
+    assert (tmp_path / "01_shared.png").read_bytes() == expected_png
+    assert (tmp_path / "01_shared.pdf").read_bytes() == expected_pdf
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["01_shared.pdf", "01_shared.png"]
