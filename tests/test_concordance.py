@@ -3,8 +3,11 @@ import math
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from analysis.concordance import collocations, kwic, kwic_term
+from analysis.concordance import collocations, kwic, kwic_term, searchable_text, sort_lines
+from analysis.text import fold_apostrophes, normalize
 
 UNITS = pd.DataFrame({
     "doc_id": ["a", "b", "rel_1"],
@@ -23,7 +26,8 @@ def test_apostrophe_in_pattern_matches_both_apostrophes_and_quotes_the_original(
     assert lines["doc_id"].tolist() == ["a", "b"]
     assert lines["match"].tolist() == ["l’IA", "l'IA"]  # the text's own apostrophe
     assert lines.loc[0, "right"].startswith("souveraine.")
-    assert list(lines.columns) == ["doc_id", "kind", "left", "match", "right"]
+    assert list(lines.columns) == ["doc_id", "kind", "part", "left", "match", "right"]
+    assert set(lines["part"]) == {"text"}
     # case-insensitive search also finds "L’IA" at the start of the related unit
     insensitive = kwic(UNITS, "l'ia", ignore_case=True, regex=False)
     assert insensitive["match"].tolist() == ["l’IA", "l'IA", "L’IA"]
@@ -54,7 +58,7 @@ def test_literal_phrase_matches_across_any_white_space():
     units = pd.DataFrame({"doc_id": ["x"], "text": ["une intelligence\nartificielle (IA)"]})
     lines = kwic(units, "intelligence artificielle", regex=False)
     assert lines["match"].tolist() == ["intelligence\nartificielle"]
-    assert list(lines.columns) == ["doc_id", "left", "match", "right"]  # no kind column
+    assert list(lines.columns) == ["doc_id", "part", "left", "match", "right"]  # no kind column
     assert kwic(units, "IA.", regex=False).empty  # a literal dot, not any character
 
 
@@ -144,3 +148,125 @@ def test_kwic_lines_are_the_counted_occurrences_of_every_token():
     lines = {token: len(kwic_term(units, token)) for token in counts}
     assert {t: (n, lines[t]) for t, n in counts.items() if lines[t] != n} == {}
     assert len(counts) > 200
+
+
+# --------------------------------------------------------------------------- parts, errors, normalization
+
+def test_kwic_searches_titles_leads_and_texts_of_the_seed_corpus(seed_raw, seed_metadata):
+    from analysis.corpus import load_corpus
+
+    units = load_corpus(seed_raw, seed_metadata)
+    lines = kwic(units, "souveraineté")
+    # the word is in a teaser's headline and in its lead (which is also its text): one line each
+    assert lines["part"].tolist() == ["title", "lead"]
+    assert lines.loc[0, "right"].startswith("tout en renforçant")
+    body_only = kwic(units, "souveraineté", parts="text")
+    assert len(body_only) == 1  # the old behaviour: bodies only, the headline missed
+    # every title that holds the word has a "title" line
+    n_titles = sum("Laos" in normalize(t) for t in units["title"])
+    assert (kwic(units, "Laos")["part"] == "title").sum() == n_titles > 0
+
+
+def test_a_lead_inside_the_text_is_searched_once_and_labelled_lead():
+    units = pd.DataFrame({
+        "doc_id": ["a", "b"], "kind": ["article", "article"],
+        "title": ["Le numérique au Laos", "Forum"],
+        "lead": ["Le chapô parle du numérique.", "Un chapô absent du corps sur le numérique."],
+        "text": ["Le chapô parle du numérique.\n\nLe corps parle aussi du numérique.",
+                 "Le corps seul."],
+    })
+    lines = kwic(units, "numérique", window=10)
+    assert lines[["doc_id", "part"]].values.tolist() == [
+        ["a", "title"], ["a", "lead"], ["a", "text"], ["b", "lead"]]
+
+
+def test_paragraph_tables_keep_their_own_part_labels():
+    paras = pd.DataFrame({"doc_id": ["a", "a"], "part": ["title", "body"],
+                          "text": ["L’IA au Vietnam", "Le pays mise sur l’IA."]})
+    lines = kwic(paras, r"\bIA\b")
+    assert lines["part"].tolist() == ["title", "body"]
+
+
+@pytest.mark.parametrize("window", [-1, -60, 2.5, "60"])
+def test_bad_window_is_a_clear_error(window):
+    with pytest.raises(ValueError, match="window"):
+        kwic(UNITS, "IA", window=window)
+    with pytest.raises(ValueError, match="window"):
+        kwic_term(UNITS, "IA", window=window)
+
+
+@pytest.mark.parametrize("pattern", ["", "   "])
+def test_empty_pattern_is_a_clear_error(pattern):
+    with pytest.raises(ValueError, match="empty search pattern"):
+        kwic(UNITS, pattern)
+
+
+def test_invalid_regex_names_the_pattern():
+    with pytest.raises(ValueError, match=r"invalid regular expression '\(IA'"):
+        kwic(UNITS, "(IA")
+    # the same characters as a literal are fine
+    assert kwic(UNITS, "(IA)", regex=False)["match"].tolist() == ["(IA)"]
+
+
+def test_unknown_part_and_sort_are_errors():
+    with pytest.raises(KeyError, match="'lead'"):
+        kwic(UNITS, "IA", parts=["lead"])
+    with pytest.raises(ValueError, match="sort"):
+        kwic(UNITS, "IA", sort="middle")
+
+
+def test_sort_by_left_and_right_context():
+    units = pd.DataFrame({"doc_id": ["a"], "text": [
+        "zéro IA cadre. Une IA alpha. Cette IA bêta."]})
+    assert kwic(units, r"\bIA\b", window=7)["right"].tolist() == ["cadre.", "alpha.", "bêta."]
+    right = kwic(units, r"\bIA\b", sort="right", window=7)
+    assert right["right"].tolist() == ["alpha.", "bêta.", "cadre."]
+    left = kwic(units, r"\bIA\b", sort="left", window=7)
+    # nearest word on the left: "Cette", "Une", "zéro" (case-folded)
+    assert [line.split()[-1] for line in left["left"]] == ["Cette", "Une", "zéro"]
+    assert sort_lines(left, None) is left
+
+
+def test_zero_width_joiner_inside_ia_is_found_like_the_theme_coder_finds_it():
+    from analysis.themes import count_themes
+
+    units = pd.DataFrame({"doc_id": ["z"], "text": ["Le Vietnam développe l\u2019I\u200dA souveraine."]})
+    assert count_themes(units["text"], themes=["ai"]).iloc[0, 0] == 1
+    lines = kwic(units, r"\bIA\b")
+    assert lines["match"].tolist() == ["IA"]
+    assert lines.loc[0, "left"].endswith("l\u2019")  # the page's own apostrophe is quoted
+
+
+FRAGMENTS = st.sampled_from([
+    "IA", "I\u200dA", "l\u2019IA", "L'IA ", "intelligence artificielle", "intelligence\u00a0 artificielle",
+    "souveraineté", "souverainete\u0301", "numérique", "cybersécurité", "Résolution 57-NQ/TW",
+    "transformation numérique", "données", "Make in Vietnam", " ", "  ", "\n", "\n\n", "\r\n", " \n ",
+    "\ufeff", "\u2060", ".", ", ", "; ", "le ", "la ", "Laos", "cloud souverain", "IA souveraine",
+])
+TEXTS = st.lists(st.one_of(FRAGMENTS, st.text(max_size=4)), max_size=25).map("".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(TEXTS)
+def test_every_theme_match_has_a_kwic_line_at_the_same_place(text):
+    import re
+
+    from analysis.themes import theme_matches
+
+    shown, searched = searchable_text(text)
+    assert searched == normalize(text)
+    assert len(shown) == len(searched) and fold_apostrophes(shown) == searched
+    units = pd.DataFrame({"doc_id": ["d"], "text": [text]})
+    for match in theme_matches(units["text"]).itertuples():
+        lines = kwic(units, re.escape(match.match), positions=True, window=10)
+        spans = set(zip(lines["start"], lines["end"]))
+        assert (match.start, match.end) in spans, (match.theme, match.match)
+
+
+def test_kwic_term_is_not_quadratic_in_matches_and_multiword_spans():
+    # 20,000 multiword spans and 40,000 matches of "données": the old all-pairs check made
+    # 20,000 x 40,000 comparisons (minutes); sorted spans and bisection take a moment.
+    units = pd.DataFrame({"doc_id": ["x"], "text": ["Les centres de données et les données. " * 20000]})
+    lines = kwic_term(units, "donnée", window=20)
+    assert len(lines) == 20000
+    assert set(lines["left"]) == {"de données et les"}  # never inside "centres de données"

@@ -104,7 +104,8 @@ def plot_processing_steps(table: pd.DataFrame, ax=None):
 
 
 def plot_top_terms(terms: pd.DataFrame, *, titles: dict | None = None, n_cols: int = 3,
-                   panel_size=(2.6, 2.2), axes=None):
+                   panel_size=(2.6, 2.2), axes=None,
+                   suptitle: str | None = "Most distinctive terms (TF-IDF)"):
     """Small multiples: the top terms of each label (document or group) with their scores.
 
     Parameters
@@ -118,6 +119,8 @@ def plot_top_terms(terms: pd.DataFrame, *, titles: dict | None = None, n_cols: i
         Inches per panel.
     axes : sequence of matplotlib.axes.Axes, optional
         One per label.
+    suptitle : str or None
+        Figure title.
 
     Returns
     -------
@@ -143,6 +146,8 @@ def plot_top_terms(terms: pd.DataFrame, *, titles: dict | None = None, n_cols: i
             ax.set_title((titles or {}).get(label, str(label)), fontsize=9)
             ax.tick_params(axis="x", labelsize=7)
         fig.supxlabel("TF-IDF weight", fontsize=8)
+        if suptitle:
+            fig.suptitle(suptitle, fontsize=10)
     return fig
 
 

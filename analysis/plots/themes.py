@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.plots import new_axes
+from analysis.plots import integer_ticks, new_axes
 
 _COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
            "#7f7f7f", "#bcbd22", "#17becf"]
@@ -22,7 +22,8 @@ def _ordered_unique(values) -> list:
 
 def plot_prevalence(prev: pd.DataFrame, *, by: str | None = None, themes=None, ax=None,
                     title: str | None = None,
-                    xlabel: str = "matches per 1,000 words (bootstrap interval)"):
+                    xlabel: str = "matches per 1,000 words (bootstrap interval)",
+                    labels: dict | None = None):
     """Dot plot of theme rates per 1,000 words with their bootstrap intervals, by group.
 
     Parameters
@@ -37,6 +38,9 @@ def plot_prevalence(prev: pd.DataFrame, *, by: str | None = None, themes=None, a
     ax : matplotlib.axes.Axes, optional
     title : str, optional
     xlabel : str
+    labels : dict, optional
+        Legend label of each group, e.g. ``doc_id`` -> ``title (date)`` from
+        :func:`analysis.plots.document_labels`, instead of file ids.
 
     Returns
     -------
@@ -57,7 +61,7 @@ def plot_prevalence(prev: pd.DataFrame, *, by: str | None = None, themes=None, a
         low = np.clip(np.nan_to_num(rate - rows["ci_low"].to_numpy(dtype=float)), 0, None)
         high = np.clip(np.nan_to_num(rows["ci_high"].to_numpy(dtype=float) - rate), 0, None)
         ax.errorbar(rate, y, xerr=[low, high], fmt="o", ms=4, capsize=2, lw=1,
-                    color=_COLORS[k % len(_COLORS)], label=str(group))
+                    color=_COLORS[k % len(_COLORS)], label=str((labels or {}).get(group, group)))
     ax.set_yticks(range(len(themes)))
     ax.set_yticklabels(list(reversed(themes)))
     ax.set_ylim(-0.6, len(themes) - 0.4)
@@ -69,13 +73,13 @@ def plot_prevalence(prev: pd.DataFrame, *, by: str | None = None, themes=None, a
         # outside the axes, so that it never hides an interval
         ax.legend(title=by, fontsize=8, title_fontsize=8, frameon=False,
                   loc="upper left", bbox_to_anchor=(1, 1))
-    if title:
-        ax.set_title(title)
+    ax.set_title(title or f"Theme prevalence by {by}")
     return fig
 
 
 def plot_cooccurrence(cooc: pd.DataFrame, *, ax=None, title: str | None = None,
-                      cmap: str = "Blues", annotate: bool = True):
+                      cmap: str = "Blues", annotate: bool = True,
+                      colorbar_label: str = "paragraphs"):
     """Heatmap of the theme x theme co-occurrence matrix.
 
     Parameters
@@ -89,6 +93,8 @@ def plot_cooccurrence(cooc: pd.DataFrame, *, ax=None, title: str | None = None,
         Matplotlib colour map.
     annotate : bool
         Write the value in each cell (integers as such, other values with 2 decimals).
+    colorbar_label : str
+        What the colours measure (the colour bar is always drawn).
 
     Returns
     -------
@@ -113,9 +119,8 @@ def plot_cooccurrence(cooc: pd.DataFrame, *, ax=None, title: str | None = None,
                     continue
                 ax.text(j, i, f"{v:.0f}" if integer else f"{v:.2f}", ha="center", va="center",
                         fontsize=7, color="white" if top and v > 0.6 * top else "black")
-    fig.colorbar(image, ax=ax, shrink=0.8, label="paragraphs" if annotate else None)
-    if title:
-        ax.set_title(title)
+    fig.colorbar(image, ax=ax, shrink=0.8, label=colorbar_label)
+    ax.set_title(title or "Theme co-occurrence (diagonal: paragraphs with the theme)")
     return fig
 
 
@@ -143,7 +148,12 @@ def plot_theme_network(cooc: pd.DataFrame, *, ax=None, min_weight: float = 1,
     names = list(cooc.index)
     values = cooc.to_numpy(dtype=float)
     n = len(names)
-    fig, ax = new_axes(ax, figsize=(6.5, 6.0))
+    diag = np.diag(values) if n else np.zeros(0)
+    # room for the longest label on each side, and no more; the figure is as tall as the circle
+    # needs at that width (the axes keep an equal aspect), so no band of it is left empty
+    longest = max((len(f"{name} ({d:.0f})") for name, d in zip(names, diag)), default=0)
+    half_width = 1.2 + 0.055 * longest
+    fig, ax = new_axes(ax, figsize=(7.5, 7.2 * 2.6 / (2 * half_width) + 1.2))
     angle = np.pi / 2 - 2 * np.pi * np.arange(n) / max(n, 1)
     x, y = np.cos(angle), np.sin(angle)
     off = values.copy()
@@ -167,17 +177,26 @@ def plot_theme_network(cooc: pd.DataFrame, *, ax=None, min_weight: float = 1,
         va = "bottom" if y[i] > 0.2 else "top" if y[i] < -0.2 else "center"
         ax.text(1.14 * x[i], 1.14 * y[i], f"{name} ({diag[i]:.0f})", ha=ha, va=va,
                 fontsize=8, zorder=3)
-    ax.set_xlim(-1.9, 1.9)
-    ax.set_ylim(-1.35, 1.35)
+    ax.set_xlim(-half_width, half_width)
+    ax.set_ylim(-1.3, 1.3)
     ax.set_aspect("equal")
     ax.axis("off")
-    if title:
-        ax.set_title(title)
+    from matplotlib.lines import Line2D
+
+    handles = [
+        Line2D([], [], marker="o", linestyle="", markersize=9, color="#ff7f0e",
+               label="theme: area and number in brackets = paragraphs with the theme"),
+        Line2D([], [], color="#1f77b4", lw=3, alpha=0.7,
+               label="edge: width = paragraphs with both themes"),
+    ]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), frameon=False,
+              fontsize=7.5, ncols=1)
+    ax.set_title(title or "Theme network: themes mentioned in the same paragraphs")
     return fig
 
 
 def plot_subframes(matches: pd.DataFrame, *, theme: str | None = None, by: str | None = None,
-                   ax=None, title: str | None = None):
+                   ax=None, title: str | None = None, labels: dict | None = None):
     """Horizontal bars: number of matches per sub-frame of a theme, optionally by group.
 
     Parameters
@@ -192,6 +211,8 @@ def plot_subframes(matches: pd.DataFrame, *, theme: str | None = None, by: str |
         Group column: one bar per group within each sub-frame.
     ax : matplotlib.axes.Axes, optional
     title : str, optional
+    labels : dict, optional
+        Legend label of each group (e.g. ``title (date)`` by ``doc_id``).
 
     Returns
     -------
@@ -209,17 +230,18 @@ def plot_subframes(matches: pd.DataFrame, *, theme: str | None = None, by: str |
         counts = sub.groupby("subframe").size().reindex(order, fill_value=0)
         y = np.arange(len(order))[::-1] + 0.4 - height / 2 - k * height
         ax.barh(y, counts.to_numpy(), height=height * 0.9, color=_COLORS[k % len(_COLORS)],
-                label=None if group is None else str(group))
+                label=None if group is None else str((labels or {}).get(group, group)))
         for yy, c in zip(y, counts.to_numpy()):
             if c:
                 ax.text(c, yy, f" {c}", va="center", fontsize=7)
     ax.set_yticks(np.arange(len(order))[::-1])
     ax.set_yticklabels(order)
     ax.set_xlabel("matches")
+    integer_ticks(ax.xaxis)
     if by and len(groups) > 1:
         ax.legend(title=by, fontsize=8, title_fontsize=8, frameon=False, loc="lower right")
     if title:
         ax.set_title(title)
-    elif theme:
-        ax.set_title(f"Sub-frames of {theme}")
+    else:
+        ax.set_title(f"Sub-frames of {theme}" if theme else "Matches per sub-frame")
     return fig

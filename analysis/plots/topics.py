@@ -48,7 +48,7 @@ def plot_select_k(table: pd.DataFrame, chosen: int | None = None, axes=None):
     matplotlib.figure.Figure
     """
     if axes is None:
-        fig, axes = _grid(3, 3, panel_size=(2.6, 2.4))
+        fig, axes = _grid(3, 3, panel_size=(2.6, 2.9))
     else:
         fig = axes[0].figure
     k = table["n_components"].to_numpy()
@@ -64,13 +64,16 @@ def plot_select_k(table: pd.DataFrame, chosen: int | None = None, axes=None):
                 _ = ax.plot(k, table[column].to_numpy(), style, color="0.2" if style.startswith("-") else "0.55",
                             markersize=3.5, label=label)
             if chosen is not None:
-                _ = ax.axvline(chosen, color="tab:red", linestyle="--", linewidth=1)
+                _ = ax.axvline(chosen, color="tab:red", linestyle="--", linewidth=1,
+                               label=f"chosen k = {chosen}")
             ax.set_title(title)
             ax.set_xlabel("number of topics k")
             ax.set_xticks(k)
-            if len(series) > 1:
-                ax.legend(frameon=False, fontsize=7)
+            if len(series) > 1 or chosen is not None:
+                # below the panel, so that it never hides a curve
+                ax.legend(frameon=False, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.22))
         axes[1].set_ylim(0, 1.02)
+        fig.suptitle("Choosing the number of topics k", fontsize=10)
     return fig
 
 
@@ -105,6 +108,7 @@ def plot_top_terms(terms: pd.DataFrame, labels: dict | None = None, n_cols: int 
             ax.set_title(_wrap(labels[topic] if labels else f"topic {topic}", 34), fontsize=9, loc="left")
             ax.tick_params(axis="x", labelsize=7)
         axes[-1].set_xlabel("weight (share of topic)")
+        fig.suptitle("Top terms of each topic", fontsize=10)
     return fig
 
 
@@ -143,11 +147,12 @@ def plot_stability(runs_by_model: dict, ax=None, labels: dict | None = None):
         ax.set_xlim(-0.02, 1.02)
         ax.set_xlabel("matched cosine similarity (ticks: seeded runs, dots: mean)")
         ax.legend(frameon=False, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=n_models)
+        fig.suptitle("Stability of each topic over seeded runs", fontsize=10)
     return fig
 
 
 def plot_shares(table: pd.DataFrame, ax=None, title: str | None = None, labels: dict | None = None,
-                cmap: str = "Blues"):
+                cmap: str = "Blues", colorbar_label: str = "share of words", column_labels: dict | None = None):
     """Heatmap of topic shares by group, values printed: topics as rows, groups as columns.
 
     Parameters
@@ -160,6 +165,11 @@ def plot_shares(table: pd.DataFrame, ax=None, title: str | None = None, labels: 
     labels : dict of int to str, optional
         Row labels by topic number.
     cmap : str
+    colorbar_label : str
+        What the colours measure.
+    column_labels : dict, optional
+        Column labels by group, e.g. ``doc_id`` -> ``title (date)``
+        (:func:`analysis.plots.document_labels`) instead of hashed file ids.
 
     Returns
     -------
@@ -170,7 +180,8 @@ def plot_shares(table: pd.DataFrame, ax=None, title: str | None = None, labels: 
     fig, ax = new_axes(ax, figsize=(max(1.05 * n_cols + 3.4, 6.5), 0.5 * n_rows + 1.5))
     top = max(1e-9, float(np.nanmax(values)))
     with plt.rc_context(STYLE):
-        _ = ax.imshow(values, cmap=cmap, vmin=0, vmax=top, aspect="auto")
+        image = ax.imshow(values, cmap=cmap, vmin=0, vmax=top, aspect="auto")
+        fig.colorbar(image, ax=ax, shrink=0.8, label=colorbar_label)
         for i in range(n_rows):
             for j in range(n_cols):
                 v = values[i, j]
@@ -180,16 +191,17 @@ def plot_shares(table: pd.DataFrame, ax=None, title: str | None = None, labels: 
         names = [labels.get(c, f"topic {c}") if labels else f"topic {c}" for c in table.columns]
         ax.set_yticklabels([_wrap(n, 34) for n in names], fontsize=8)
         ax.set_xticks(range(n_cols))
-        ax.set_xticklabels([_wrap(i, 12) for i in table.index], fontsize=8)
+        names = [column_labels.get(i, i) if column_labels else i for i in table.index]
+        ax.set_xticklabels([_wrap(i, 12 if not column_labels else 22) for i in names], fontsize=8)
         ax.xaxis.tick_top()
         ax.tick_params(length=0)
         ax.spines[:].set_visible(False)
-        if title:
-            ax.set_title(title, pad=28 if n_cols else 6)
+        ax.set_title(title or "Topic shares by group", pad=28 if n_cols else 6)
     return fig
 
 
-def plot_similarity(matrix, matched=None, ax=None, row_labels=None, col_labels=None, xlabel="", ylabel=""):
+def plot_similarity(matrix, matched=None, ax=None, row_labels=None, col_labels=None, xlabel="", ylabel="",
+                    title: str | None = None):
     """Heatmap of cosine similarities between the topics of two models, matched pairs outlined.
 
     Parameters
@@ -201,6 +213,8 @@ def plot_similarity(matrix, matched=None, ax=None, row_labels=None, col_labels=N
     ax : matplotlib.axes.Axes, optional
     row_labels, col_labels : list of str, optional
     xlabel, ylabel : str
+    title : str, optional
+        Default "Cosine similarity between the topics of two models".
 
     Returns
     -------
@@ -210,14 +224,17 @@ def plot_similarity(matrix, matched=None, ax=None, row_labels=None, col_labels=N
     n_rows, n_cols = matrix.shape
     fig, ax = new_axes(ax, figsize=(1.1 * n_cols + 3.4, 0.55 * n_rows + 1.6))
     with plt.rc_context(STYLE):
-        _ = ax.imshow(matrix, cmap="Greys", vmin=0, vmax=1, aspect="auto")
+        image = ax.imshow(matrix, cmap="Greys", vmin=0, vmax=1, aspect="auto")
+        fig.colorbar(image, ax=ax, shrink=0.8, label="cosine similarity")
         for i in range(n_rows):
             for j in range(n_cols):
                 _ = ax.text(j, i, f"{matrix[i, j]:.2f}", ha="center", va="center", fontsize=8,
                             color="white" if matrix[i, j] > 0.6 else "black")
         if matched is not None:
             for i, j in enumerate(matched):
-                _ = ax.add_patch(plt.Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="tab:red", linewidth=1.5))
+                _ = ax.add_patch(plt.Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="tab:red", linewidth=1.5,
+                                               label="matched pair (one-to-one matching)" if i == 0 else None))
+            ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), frameon=False, fontsize=7)
         ax.set_xticks(range(n_cols))
         ax.set_xticklabels([_wrap(c, 16) for c in (col_labels or [str(j + 1) for j in range(n_cols)])], fontsize=8)
         ax.set_yticks(range(n_rows))
@@ -226,4 +243,6 @@ def plot_similarity(matrix, matched=None, ax=None, row_labels=None, col_labels=N
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
         ax.spines[:].set_visible(False)
+        ax.set_title(title or "Cosine similarity between the topics of two models",
+                     pad=18 if matched is not None else 6)
     return fig
