@@ -58,6 +58,7 @@ kernel: $(KERNEL_SPEC)
 
 figures: $(KERNEL_SPEC)
 	@$(PY) scripts/run_notebooks.py --jobs $(JOBS) --kernel $(KERNEL) $(NOTEBOOKS)
+	@$(PY) -m analysis.study stamp
 
 test: $(KERNEL_SPEC)
 	$(PY) -m pytest tests notebooks --nbval --nbval-sanitize-with notebooks/sanitize.cfg --nbval-kernel-name $(KERNEL)
