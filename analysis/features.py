@@ -20,9 +20,15 @@ The 2x2 table of a term (quanteda's notation)::
 """
 from __future__ import annotations
 
+import numbers
+from itertools import chain
+
 import numpy as np
 import pandas as pd
 from scipy import sparse, stats
+
+from analysis.errors import AnalysisError
+from analysis.normalize import check_texts
 
 #: quanteda adds this to every ratio inside the logarithm of G2 (``epsilon`` in keyness.cpp).
 G2_EPSILON = 1e-9
@@ -33,12 +39,99 @@ MEASURES = ("chi2", "G2", "lafon", "log_ratio")
 CORRECTIONS = ("none", "yates", "williams", "default")
 
 
+# --------------------------------------------------------------------------- document-term matrix
+
+def count_matrix(token_lists, *, min_df=1, max_df=1.0):
+    """Count tokens per document, as ``CountVectorizer(analyzer=lambda x: x)`` does, faster.
+
+    Parameters
+    ----------
+    token_lists : list of list of str
+    min_df, max_df : int or float
+        Document-frequency bounds, as in :class:`sklearn.feature_extraction.text.CountVectorizer`
+        (an int is a number of documents, a float a proportion of them).
+
+    Returns
+    -------
+    X : scipy.sparse.csr_matrix of int64
+        Shape (n_documents, n_terms), column indices sorted.
+    vocabulary : numpy.ndarray of str (dtype object)
+        Sorted terms.
+    """
+    token_lists = list(token_lists)
+    n_docs = len(token_lists)
+    indptr = np.zeros(n_docs + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, token_lists), dtype=np.int64, count=n_docs), out=indptr[1:])
+    terms = sorted(set(chain.from_iterable(token_lists)))
+    index = dict(zip(terms, range(len(terms))))
+    indices = np.fromiter(map(index.__getitem__, chain.from_iterable(token_lists)),
+                          dtype=np.int64, count=int(indptr[-1]))
+    X = sparse.csr_matrix((np.ones(len(indices), dtype=np.int64), indices, indptr),
+                   shape=(n_docs, len(terms)))
+    X.sum_duplicates()  # one entry per (document, term), column indices sorted
+    max_count = max_df if isinstance(max_df, numbers.Integral) else max_df * n_docs
+    min_count = min_df if isinstance(min_df, numbers.Integral) else min_df * n_docs
+    if max_count < min_count:
+        raise ValueError("max_df corresponds to < documents than min_df")
+    vocabulary = np.array(terms, dtype=object)
+    dfs = np.bincount(X.indices, minlength=len(terms))
+    keep = (dfs >= min_count) & (dfs <= max_count)
+    if not keep.all():
+        X, vocabulary = X[:, np.flatnonzero(keep)], vocabulary[keep]
+    return X, vocabulary
+
+
+def document_term_matrix(texts: Iterable[str], *, weighting: str = "count", min_df=1,
+                         max_df=1.0, n_jobs: int = 1, **options):
+    """Build a document-term matrix from texts tokenized with :func:`analysis.text.tokenize`.
+
+    Parameters
+    ----------
+    texts : iterable of str, or pandas.Series
+        One row per text, in this order.
+    weighting : {"count", "tfidf"}
+        Raw counts, or scikit-learn's default TF-IDF (``TfidfTransformer()``: raw counts times
+        ``idf = ln((1 + n) / (1 + df)) + 1``, rows L2-normalized).
+    min_df, max_df : int or float
+        As in :class:`sklearn.feature_extraction.text.CountVectorizer`.
+    n_jobs : int
+        Passed to :func:`analysis.text.tokenize_series`.
+    **options
+        Keyword arguments of :func:`analysis.text.tokenize`.
+
+    Raises
+    ------
+    TextTypeError
+        (a :class:`TypeError`) when ``texts`` is a DataFrame, a single string or holds
+        something other than strings (see :func:`analysis.normalize.check_texts`).
+
+    Returns
+    -------
+    X : scipy.sparse.csr_matrix
+        Shape (n_texts, n_terms); int64 counts or float64 TF-IDF.
+    vocabulary : numpy.ndarray of str (dtype object)
+        Column labels, sorted.
+    """
+    if weighting not in ("count", "tfidf"):
+        raise ValueError(f"weighting must be 'count' or 'tfidf', not {weighting!r}")
+    from analysis.text import tokenize_series
+
+    texts = check_texts(texts)
+    tokens = tokenize_series(texts, n_jobs=n_jobs, **options)
+    X, vocabulary = count_matrix(tokens, min_df=min_df, max_df=max_df)
+    if weighting == "tfidf":
+        from sklearn.feature_extraction.text import TfidfTransformer
+
+        X = TfidfTransformer().fit_transform(X)
+    return X.tocsr(), vocabulary
+
+
 # --------------------------------------------------------------------------- TF-IDF
 
 def tfidf_matrix(texts, *, min_df=1, max_df=1.0, n_jobs: int = 1, **options):
     """TF-IDF document-term matrix of ``texts`` (scikit-learn's default weighting).
 
-    A shortcut for ``analysis.text.document_term_matrix(texts, weighting="tfidf", ...)``.
+    A shortcut for ``document_term_matrix(texts, weighting="tfidf", ...)``.
 
     Parameters
     ----------
@@ -54,8 +147,6 @@ def tfidf_matrix(texts, *, min_df=1, max_df=1.0, n_jobs: int = 1, **options):
     X : scipy.sparse.csr_matrix
     vocabulary : numpy.ndarray of str
     """
-    from analysis.text import document_term_matrix
-
     return document_term_matrix(texts, weighting="tfidf", min_df=min_df, max_df=max_df,
                                 n_jobs=n_jobs, **options)
 
