@@ -25,7 +25,7 @@ from itertools import chain
 
 import numpy as np
 import pandas as pd
-from scipy import sparse, stats
+from scipy import sparse, special, stats
 
 from analysis.errors import AnalysisError
 from analysis.normalize import check_texts
@@ -496,7 +496,9 @@ def p_value(statistic):
     -------
     float or numpy.ndarray
     """
-    result = stats.chi2.sf(np.abs(statistic), 1)
+    # for one degree of freedom the chi-squared tail is erfc(sqrt(x / 2)): the same value as
+    # scipy.stats.chi2.sf(x, 1), many times faster on long arrays
+    result = special.erfc(np.sqrt(np.abs(np.asarray(statistic, dtype=float)) / 2))
     return float(result) if np.ndim(result) == 0 else result
 
 
