@@ -453,21 +453,24 @@ def _shorten(text: str, max_chars: int) -> str:
 # --------------------------------------------------------------------------- coherence
 
 
-def window_counts(texts, words, window_size: int = 10):
+def window_counts(texts, words, window_size: int = 10, *, relevant_only: bool = False):
     """Boolean sliding-window counts of ``words`` in ``texts``, as gensim's ``c_npmi`` counts them.
 
-    Each text is a list of tokens. The procedure follows gensim's
-    ``p_boolean_sliding_window`` / ``WordOccurrenceAccumulator``:
+    Each text is a list of tokens. The procedure follows gensim >= 4.1
+    (``p_boolean_sliding_window``, ``WindowedTextsAnalyzer``/``WordOccurrenceAccumulator``; the
+    pull request "Fix computation of topic coherence" of gensim 4.1.0 made every text count):
 
-    - a text containing none of ``words`` is skipped entirely: it adds no window to the total
-      (the denominator of every probability). ``words`` should therefore be the top words of all
-      the topics evaluated together, as gensim accumulates over the union of their top words;
+    - every window of every text counts in the total (the denominator of every probability),
+      whether or not it holds any of ``words``; an empty text yields no window;
     - a text of ``n >= window_size`` tokens yields ``n - window_size + 1`` windows (one per
-      position, step 1); a shorter text yields one window, the whole text
+      position, step 1); a shorter, non-empty text yields one window, the whole text
       (gensim's ``iter_windows(..., ignore_below_size=False)``);
-    - every window counts in the total, even one holding none of ``words``;
     - a window counts a word once however often it occurs in it (boolean), and a pair once if
       both words occur in it.
+
+    Gensim before 4.1 skipped every text holding none of the words evaluated (the words of all
+    topics scored together), so the total, and every probability, depended on which topics
+    were scored together; ``relevant_only=True`` reproduces that older count.
 
     One difference from gensim, by design: gensim updates the set of words of a window
     incrementally (it un-marks the token that leaves the window), so when a word occurs twice
@@ -483,6 +486,8 @@ def window_counts(texts, words, window_size: int = 10):
         Distinct words to count.
     window_size : int
         Window length in tokens (10 for ``c_npmi``).
+    relevant_only : bool
+        Count only the texts holding at least one of ``words`` (gensim < 4.1).
 
     Returns
     -------
@@ -501,10 +506,13 @@ def window_counts(texts, words, window_size: int = 10):
     n_windows = 0
     for text in texts:
         ids = np.array([index.get(token, -1) for token in text], dtype=np.int64)
-        positions = np.flatnonzero(ids >= 0)
-        if positions.size == 0:
+        if len(ids) == 0:
             continue
+        positions = np.flatnonzero(ids >= 0)
         n_text_windows = max(len(ids) - window_size + 1, 1)
+        if positions.size == 0:
+            n_windows += 0 if relevant_only else n_text_windows
+            continue
         # the token at position p lies in the windows starting at p - window_size + 1 ... p
         first = np.maximum(positions - window_size + 1, 0)
         last = np.minimum(positions, n_text_windows - 1)
@@ -530,10 +538,13 @@ def npmi(count_a, count_b, count_ab, n_windows, eps: float = EPSILON):
     ``P(a) P(b) = 0.01``), exactly as gensim computes it, not the -1 of Bouma's limit.
 
     A word that never occurs in the reference (``count_a == 0`` or ``count_b == 0``) makes the
-    formula divide by zero; gensim then returns +inf (with a RuntimeWarning), which would make
-    the topic look perfectly coherent. Here such a pair scores -1, the NPMI of words that never
-    co-occur (Bouma 2009): a top word the reference never attests is treated as incoherent with
-    the others.
+    formula divide by zero. Here such a pair scores -1, the NPMI of words that never co-occur
+    (Bouma 2009): a top word the reference never attests is treated as incoherent with the
+    others. (Gensim rarely reaches this case: its ``CoherenceModel`` first drops from each
+    topic the words missing from its dictionary, which is usually built from the reference
+    texts, and scores the topic on its other words; see ``absent="drop"`` in
+    :func:`npmi_coherence`. A word in the dictionary but in none of the texts gives a
+    division by zero there.)
 
     Parameters
     ----------
@@ -559,15 +570,21 @@ def npmi(count_a, count_b, count_ab, n_windows, eps: float = EPSILON):
     return np.where(absent, -1.0, value)
 
 
-def npmi_coherence(topics, texts, *, window_size: int = 10, eps: float = EPSILON) -> pd.DataFrame:
+def npmi_coherence(topics, texts, *, window_size: int = 10, eps: float = EPSILON,
+                   absent: str = "penalize", relevant_only: bool = False) -> pd.DataFrame:
     """NPMI coherence of each topic, as Röder et al. (2015) and gensim's ``c_npmi`` define it.
 
     For each topic, the NPMI of every pair of its top words (gensim's ``s_one_one`` segmentation:
     all ordered pairs, whose mean equals the mean over unordered pairs since NPMI is symmetric),
-    estimated from boolean sliding windows over ``texts`` (:func:`window_counts`), then the
-    arithmetic mean. Counts are accumulated once for the union of all topics' top words, as
-    gensim does, so a reference text counts when it holds a top word of any topic evaluated.
-    See :func:`npmi` for a pair that never co-occurs and for a word absent from the reference.
+    estimated from boolean sliding windows over ``texts`` (:func:`window_counts`: every window
+    of every text counts, as in gensim >= 4.1), then the arithmetic mean.
+
+    Top words absent from the reference (in no text): with ``absent="penalize"`` (default)
+    every pair holding one scores -1 (see :func:`npmi`), so a topic whose top words the
+    reference does not attest looks incoherent; with ``absent="drop"`` they are left out of the
+    topic before its pairs are formed, as gensim's ``CoherenceModel`` does with words missing
+    from a dictionary built from the reference texts (a topic left with fewer than two words
+    scores NaN). ``n_absent`` counts them either way.
 
     Parameters
     ----------
@@ -579,21 +596,32 @@ def npmi_coherence(topics, texts, *, window_size: int = 10, eps: float = EPSILON
         Sliding window length (10 for ``c_npmi``).
     eps : float
         Smoothing constant.
+    absent : {"penalize", "drop"}
+    relevant_only : bool
+        Count only the texts holding a top word of some topic (gensim < 4.1; see
+        :func:`window_counts`).
 
     Returns
     -------
     pandas.DataFrame
         One row per topic: ``topic`` (1-based), ``coherence`` (mean NPMI over pairs, in
-        [-1, 1]), ``n_pairs`` (unordered pairs) and ``n_absent`` (top words never seen in the
-        reference).
+        [-1, 1]), ``n_pairs`` (unordered pairs scored) and ``n_absent`` (top words never seen
+        in the reference).
     """
+    if absent not in ("penalize", "drop"):
+        raise ValueError(f"absent must be 'penalize' or 'drop', not {absent!r}")
     topics = [list(t) for t in topics]
+    texts = [list(t) for t in texts]
     words = sorted({w for t in topics for w in t})
-    n_windows, occurrences, co_occurrences = window_counts(texts, words, window_size)
+    n_windows, occurrences, co_occurrences = window_counts(texts, words, window_size,
+                                                           relevant_only=relevant_only)
     index = {w: i for i, w in enumerate(words)}
     rows = []
     for t, top in enumerate(topics, start=1):
         ids = [index[w] for w in top]
+        n_absent = int(sum(occurrences[i] == 0 for i in ids))
+        if absent == "drop":
+            ids = [i for i in ids if occurrences[i] > 0]
         pairs = list(combinations(ids, 2))
         if pairs and n_windows > 0:
             a, b = np.array(pairs).T
@@ -601,7 +629,6 @@ def npmi_coherence(topics, texts, *, window_size: int = 10, eps: float = EPSILON
             coherence = float(np.mean(values))
         else:
             coherence = float("nan")
-        n_absent = int(sum(occurrences[i] == 0 for i in ids)) if n_windows > 0 else len(ids)
         rows.append({"topic": t, "coherence": coherence, "n_pairs": len(pairs), "n_absent": n_absent})
     return pd.DataFrame(rows, columns=["topic", "coherence", "n_pairs", "n_absent"])
 
