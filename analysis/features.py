@@ -1,7 +1,11 @@
-"""Document-term features: TF-IDF, distinctive terms, and keyness between two groups of units.
+"""Document-term features: the document-term matrix, TF-IDF, distinctive terms, keyness.
 
-Keyness compares how often each term occurs in a *target* group of documents and in the
-*reference* (all other documents). Four statistics are reported side by side, each available as a
+:func:`document_term_matrix` counts the tokens of :mod:`analysis.text` per document.
+:func:`keyness` compares how often each term occurs in a *target* group of documents and in a
+*reference*: the other documents, one other group of any partition (outlet, period, any metadata
+column), or, for each group in turn, the rest; with Benjamini-Hochberg adjusted p-values and the
+number of documents holding each term. :func:`keyness_over_time` follows terms period by
+period with document-bootstrap intervals. Four statistics are reported, each available as a
 plain function of the counts so that it can be checked on worked examples:
 
 - :func:`chi2_statistic` and :func:`g2_statistic`: Pearson's chi-squared and the likelihood-ratio

@@ -908,7 +908,8 @@ def select_k(dtm, vocabulary, texts, *, k_values=range(3, 13), method: str = "nm
 def k_choice_frequency(dtm, vocabulary, texts, k_values=range(3, 13), seed_sets=SEED_SETS, *,
                        method: str = "nmf", random_state: int = 0, n_top_words: int = 10,
                        window_size: int = 10, min_stability: float = 0.8,
-                       stability_quantile: float = STABILITY_QUANTILE, **params) -> pd.DataFrame:
+                       stability_quantile: float = STABILITY_QUANTILE, column: str | None = None,
+                       **params) -> pd.DataFrame:
     """How often each k would be chosen by :func:`suggest_k` with other sets of seeds.
 
     The reference model and its coherence at each k do not depend on the seeds; the stability
@@ -927,6 +928,9 @@ def k_choice_frequency(dtm, vocabulary, texts, k_values=range(3, 13), seed_sets=
         As in :func:`select_k`.
     min_stability : float
         Threshold of :func:`suggest_k`.
+    column : str, optional
+        Column of :func:`suggest_k`'s rule (default ``least_stable``; ``"min_stability"`` for
+        the older rule on the mean over runs).
 
     Returns
     -------
@@ -952,7 +956,7 @@ def k_choice_frequency(dtm, vocabulary, texts, k_values=range(3, 13), seed_sets=
             rows.append(_k_row(k, fit, coherence, subset, score_name, stability_quantile))
     labels = [f"{min(seeds)}-{max(seeds)}" if seeds == list(range(min(seeds), max(seeds) + 1))
               else ",".join(map(str, seeds)) for seeds in seed_sets]
-    choices = {label: suggest_k(pd.DataFrame(rows), min_stability=min_stability)
+    choices = {label: suggest_k(pd.DataFrame(rows), min_stability=min_stability, column=column)
                for label, rows in zip(labels, per_set_rows)}
     k_values = list(k_values)
     table = pd.DataFrame({

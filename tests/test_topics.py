@@ -460,6 +460,11 @@ def test_k_choice_frequency_repeats_the_rule_for_each_seed_set(planted):
         assert by_k.loc[k, "n_chosen"] == len(chosen_by) and by_k.loc[k, "seed_sets"] == "; ".join(chosen_by)
     # three planted blocks: at k = 4 one topic splits a block differently from run to run
     assert by_k.loc[4, "n_chosen"] == 0
+    mean_rule = topics.k_choice_frequency(dtm, vocabulary, texts, k_values=[2, 3, 4], seed_sets=seed_sets[:1],
+                                          n_top_words=5, column="min_stability")
+    selection, _ = topics.select_k(dtm, vocabulary, texts, k_values=[2, 3, 4], random_states=seed_sets[0],
+                                   n_top_words=5)
+    assert mean_rule.attrs["choices"]["1-3"] == topics.suggest_k(selection, column="min_stability")
     fig = plot_k_choice(table)
     assert [int(t) for t in fig.axes[0].get_xticks()] == [2, 3, 4]
 
