@@ -1,72 +1,27 @@
-"""French text processing: normalization, tokens, lemmas, stopwords, multiword terms."""
+"""French text processing: tokens, lemmas, stopwords, multiword terms.
+
+Normalization lives in :mod:`analysis.normalize` and the document-term matrix in
+:mod:`analysis.features`; both are re-exported here (``text.normalize``,
+``text.document_term_matrix``...) so that existing code keeps working.
+"""
 from __future__ import annotations
 
 import re
 import unicodedata
 
-#: Characters read as an apostrophe (typographic ’, modifier letter, backtick, acute, prime).
-APOSTROPHES = "\u2019\u2018\u02bc\u02b9`\u00b4\u2032"
-_APOSTROPHE_TABLE = str.maketrans({c: "'" for c in APOSTROPHES})
-#: The same substitution as a regex: scanning in C, much faster than ``str.translate`` with a
-#: dict table on long texts that hold few apostrophes.
-_APOSTROPHE_RE = re.compile(f"[{re.escape(APOSTROPHES)}]")
-#: Horizontal spaces folded to a plain space (no-break, narrow no-break, thin, ideographic, ...).
-_HSPACE_RE = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
-_ZERO_WIDTH_RE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
-
-
-def normalize(text: str) -> str:
-    """Normalize French text for matching, keeping accents, case and line breaks.
-
-    Unicode NFC; every apostrophe (’ ‘ ʼ ` ´ ′) becomes ``'``; zero-width characters are removed;
-    runs of horizontal white space (including no-break spaces) become one space; each line is
-    stripped; CRLF and CR become LF. The function is idempotent: ``normalize(normalize(s)) ==
-    normalize(s)``.
-
-    Parameters
-    ----------
-    text : str
-        Any string.
-
-    Returns
-    -------
-    str
-        The normalized string.
-
-    Examples
-    --------
-    >>> normalize("l\u2019IA\u00a0souveraine ")
-    "l'IA souveraine"
-    """
-    # NFC twice: removing a zero-width character can bring a letter and its accent together.
-    text = unicodedata.normalize("NFC", _ZERO_WIDTH_RE.sub("", unicodedata.normalize("NFC", text)))
-    text = _APOSTROPHE_RE.sub("'", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _HSPACE_RE.sub(" ", text)
-    return "\n".join(line.strip() for line in text.split("\n"))
-
-
-#: A word for counting purposes: a run of letters/digits, hyphenated compounds counted once.
-#: Elided articles count as words of their own (``l'IA`` is two words), as in token counts.
-WORD_RE = re.compile(r"\w+(?:-\w+)*")
-
-
-def count_words(text: str) -> int:
-    """Count words in ``text`` with :data:`WORD_RE`: the denominator of every per-1,000-word rate.
-
-    Parameters
-    ----------
-    text : str
-
-    Returns
-    -------
-    int
-
-    Examples
-    --------
-    >>> count_words("l'IA souveraine, e-gouvernement et 57-NQ/TW")
-    7
-    """
-    return len(WORD_RE.findall(text))
+from analysis.normalize import (  # noqa: F401  (re-exported)
+    _APOSTROPHE_RE,
+    _APOSTROPHE_TABLE,
+    _HSPACE_RE,
+    _ZERO_WIDTH_RE,
+    APOSTROPHES,
+    WORD_RE,
+    TextTypeError,
+    check_texts,
+    count_words,
+    fold_apostrophes,
+    normalize,
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -160,21 +115,6 @@ BEFORE_TERM = (
 )
 #: Backslash escapes allowed in lowercase multiword patterns (\S, \W, \D, \B, \A, \Z).
 _UPPER_ESCAPE_RE = re.compile(r"\\[A-Z]")
-
-
-def fold_apostrophes(text: str) -> str:
-    """Replace every apostrophe of :data:`APOSTROPHES` by ``'`` (one character for one).
-
-    Parameters
-    ----------
-    text : str
-
-    Returns
-    -------
-    str
-        Same length as ``text``.
-    """
-    return text.translate(_APOSTROPHE_TABLE)
 
 
 # --------------------------------------------------------------------------- resource lists
@@ -697,6 +637,9 @@ def tokenize(text: str, *, lemmatize: bool = True, stem: bool = False, lowercase
     >>> tokenize("L’IA souveraine et la Résolution n°57-NQ/TW aujourd’hui")
     ['IA', 'souverain', 'résolution_57', "aujourd'hui"]
     """
+    if not isinstance(text, str):
+        raise TextTypeError(f"tokenize expects one string, not a {type(text).__name__}; "
+                            "use tokenize_series for many texts (e.g. df[\"text\"])")
     cache = _cache(lemmatize, stem, lowercase, remove_stopwords, remove_boilerplate, multiwords)
     return list(filter(None, map(cache.__getitem__, raw_words(text, multiwords=multiwords))))
 
@@ -722,7 +665,7 @@ def tokenize_series(texts: Iterable[str], *, n_jobs: int = 1, **options) -> list
     -------
     list of list of str
     """
-    texts = list(texts)
+    texts = check_texts(texts)
     if n_jobs == 1 or len(texts) < 2:
         return _tokenize_many(texts, options)
     from joblib import Parallel, delayed, effective_n_jobs
@@ -786,84 +729,6 @@ def make_analyzer(**options) -> Analyzer:
     return Analyzer(**options)
 
 
-def count_matrix(token_lists, *, min_df=1, max_df=1.0):
-    """Count tokens per document, as ``CountVectorizer(analyzer=lambda x: x)`` does, faster.
-
-    Parameters
-    ----------
-    token_lists : list of list of str
-    min_df, max_df : int or float
-        Document-frequency bounds, as in :class:`sklearn.feature_extraction.text.CountVectorizer`
-        (an int is a number of documents, a float a proportion of them).
-
-    Returns
-    -------
-    X : scipy.sparse.csr_matrix of int64
-        Shape (n_documents, n_terms), column indices sorted.
-    vocabulary : numpy.ndarray of str (dtype object)
-        Sorted terms.
-    """
-    from scipy.sparse import csr_matrix
-
-    token_lists = list(token_lists)
-    n_docs = len(token_lists)
-    indptr = np.zeros(n_docs + 1, dtype=np.int64)
-    np.cumsum(np.fromiter(map(len, token_lists), dtype=np.int64, count=n_docs), out=indptr[1:])
-    terms = sorted(set(chain.from_iterable(token_lists)))
-    index = dict(zip(terms, range(len(terms))))
-    indices = np.fromiter(map(index.__getitem__, chain.from_iterable(token_lists)),
-                          dtype=np.int64, count=int(indptr[-1]))
-    X = csr_matrix((np.ones(len(indices), dtype=np.int64), indices, indptr),
-                   shape=(n_docs, len(terms)))
-    X.sum_duplicates()  # one entry per (document, term), column indices sorted
-    max_count = max_df if isinstance(max_df, numbers.Integral) else max_df * n_docs
-    min_count = min_df if isinstance(min_df, numbers.Integral) else min_df * n_docs
-    if max_count < min_count:
-        raise ValueError("max_df corresponds to < documents than min_df")
-    vocabulary = np.array(terms, dtype=object)
-    dfs = np.bincount(X.indices, minlength=len(terms))
-    keep = (dfs >= min_count) & (dfs <= max_count)
-    if not keep.all():
-        X, vocabulary = X[:, np.flatnonzero(keep)], vocabulary[keep]
-    return X, vocabulary
-
-
-def document_term_matrix(texts: Iterable[str], *, weighting: str = "count", min_df=1,
-                         max_df=1.0, n_jobs: int = 1, **options):
-    """Build a document-term matrix from texts tokenized with :func:`tokenize`.
-
-    Parameters
-    ----------
-    texts : iterable of str, or pandas.Series
-        One row per text, in this order.
-    weighting : {"count", "tfidf"}
-        Raw counts, or scikit-learn's default TF-IDF (``TfidfTransformer()``: raw counts times
-        ``idf = ln((1 + n) / (1 + df)) + 1``, rows L2-normalized).
-    min_df, max_df : int or float
-        As in :class:`sklearn.feature_extraction.text.CountVectorizer`.
-    n_jobs : int
-        Passed to :func:`tokenize_series`.
-    **options
-        Keyword arguments of :func:`tokenize`.
-
-    Returns
-    -------
-    X : scipy.sparse.csr_matrix
-        Shape (n_texts, n_terms); int64 counts or float64 TF-IDF.
-    vocabulary : numpy.ndarray of str (dtype object)
-        Column labels, sorted.
-    """
-    if weighting not in ("count", "tfidf"):
-        raise ValueError(f"weighting must be 'count' or 'tfidf', not {weighting!r}")
-    tokens = tokenize_series(texts, n_jobs=n_jobs, **options)
-    X, vocabulary = count_matrix(tokens, min_df=min_df, max_df=max_df)
-    if weighting == "tfidf":
-        from sklearn.feature_extraction.text import TfidfTransformer
-
-        X = TfidfTransformer().fit_transform(X)
-    return X.tocsr(), vocabulary
-
-
 def surface_forms(texts: Iterable[str], token: str, **options) -> list[str]:
     """List the distinct raw words in ``texts`` that :func:`tokenize` turns into ``token``.
 
@@ -882,6 +747,7 @@ def surface_forms(texts: Iterable[str], token: str, **options) -> list[str]:
     list of str
         Sorted, apostrophes written ``'``.
     """
+    texts = check_texts(texts)
     cache = _cache(**options)
     multiwords = options.get("multiwords", True)
     forms = set()
@@ -957,7 +823,7 @@ def vocabulary_table(texts, steps: dict | None = None) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``step``, ``n_tokens``, ``n_types``, in the order of ``steps``.
     """
-    texts = list(texts)
+    texts = check_texts(texts)
     rows = []
     for step, options in (PROCESSING_STEPS if steps is None else steps).items():
         token_lists = tokenize_series(texts, **options)
@@ -1022,6 +888,7 @@ def dropped_words(texts, *, multiwords: bool = True) -> pd.DataFrame:
         ``"stopword"``, ``"stopword (lemma)"``, ``"single character"`` or ``"no letter or
         digit"``) and ``count``; sorted by count (descending), then word.
     """
+    texts = check_texts(texts)
     res = _resources()
     cache = _cache(multiwords=multiwords)
     counts: dict[str, int] = {}
@@ -1063,6 +930,7 @@ def multiword_counts(texts) -> pd.DataFrame:
         Columns ``token``, ``count``, ``n_texts`` (texts holding it at least once), for every
         term of the list (zeros included), in list order.
     """
+    texts = check_texts(texts)
     tokens = _resources()["multiwords"].terms
     counts = dict.fromkeys(tokens, 0)
     n_texts = dict.fromkeys(tokens, 0)
@@ -1108,3 +976,7 @@ def split_sentences(text: str) -> list[str]:
     ['Le Vietnam a signé.', 'Le Laos aussi.', 'Photo : VNA']
     """
     return [part.strip() for line in text.split("\n") for part in SENTENCE_END_RE.split(line) if part.strip()]
+
+
+# The document-term matrix moved to analysis.features (issue 11); re-exported for old callers.
+from analysis.features import count_matrix, document_term_matrix  # noqa: E402,F401

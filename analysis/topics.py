@@ -5,8 +5,10 @@ seed, with the number of topics ``k`` and with the unit of analysis. This module
 the three questions every user of a topic model asks:
 
 - *which k?* :func:`select_k` tabulates coherence, stability and fit over a range of k;
-- *how stable?* :func:`topic_stability` refits the model with several seeds and matches topics
-  across runs (Hungarian matching on the cosine similarity of topic-term vectors);
+- *how stable?* :func:`topic_stability` refits the model from several random starts (seeds)
+  and matches topics across runs one to one by the Hungarian algorithm (Kuhn 1955) on the
+  cosine similarity of topic-term vectors; the choice of k rests on the least stable topic, and
+  :func:`k_choice_frequency` shows how often each k would be chosen with other seed sets;
 - *how coherent?* :func:`npmi_coherence` computes NPMI coherence as Röder et al. (2015) and
   gensim's ``c_npmi`` define it, on the project's own tokens.
 
@@ -20,8 +22,13 @@ References
 Röder, M., Both, A. & Hinneburg, A. (2015). Exploring the space of topic coherence measures.
 WSDM '15, 399-408.
 Bouma, G. (2009). Normalized (pointwise) mutual information in collocation extraction. GSCL.
-Greene, D., O'Callaghan, D. & Cunningham, P. (2014). How many topics? Stability analysis for
-topic models. ECML PKDD.
+Kuhn, H. W. (1955). The Hungarian method for the assignment problem. *Naval Research Logistics
+Quarterly* 2, 83-97 (``scipy.optimize.linear_sum_assignment``).
+
+The stability computed here (cosine similarity of topic-term vectors across random restarts on
+the same units) is not the measure of Greene, O'Callaghan & Cunningham (2014, "How many
+topics? Stability analysis for topic models", ECML PKDD), who refit on random subsamples of the
+documents and compare the top-term rankings of matched topics by average Jaccard agreement.
 """
 from __future__ import annotations
 
@@ -38,6 +45,13 @@ from sklearn.decomposition import NMF, LatentDirichletAllocation
 METHODS = ("nmf", "lda")
 #: Unit kinds produced by :func:`analysis.corpus.paragraphs`.
 KINDS = ("article", "related")
+#: Quantile of a topic's matched similarities over runs that the choice of k rests on: a topic
+#: must be found in (about) 90% of the runs, not only on average.
+STABILITY_QUANTILE = 0.1
+#: Seeds of the stability runs when none are given: at least 20.
+N_SEEDS = 20
+#: Default seed sets of :func:`k_choice_frequency`: three disjoint sets of 20 seeds.
+SEED_SETS = (range(1, 21), range(21, 41), range(41, 61))
 #: Added to the joint probability before taking logs, as in Röder et al. (2015) and gensim.
 EPSILON = 1e-12
 
@@ -453,21 +467,24 @@ def _shorten(text: str, max_chars: int) -> str:
 # --------------------------------------------------------------------------- coherence
 
 
-def window_counts(texts, words, window_size: int = 10):
+def window_counts(texts, words, window_size: int = 10, *, relevant_only: bool = False):
     """Boolean sliding-window counts of ``words`` in ``texts``, as gensim's ``c_npmi`` counts them.
 
-    Each text is a list of tokens. The procedure follows gensim's
-    ``p_boolean_sliding_window`` / ``WordOccurrenceAccumulator``:
+    Each text is a list of tokens. The procedure follows gensim >= 4.1
+    (``p_boolean_sliding_window``, ``WindowedTextsAnalyzer``/``WordOccurrenceAccumulator``; the
+    pull request "Fix computation of topic coherence" of gensim 4.1.0 made every text count):
 
-    - a text containing none of ``words`` is skipped entirely: it adds no window to the total
-      (the denominator of every probability). ``words`` should therefore be the top words of all
-      the topics evaluated together, as gensim accumulates over the union of their top words;
+    - every window of every text counts in the total (the denominator of every probability),
+      whether or not it holds any of ``words``; an empty text yields no window;
     - a text of ``n >= window_size`` tokens yields ``n - window_size + 1`` windows (one per
-      position, step 1); a shorter text yields one window, the whole text
+      position, step 1); a shorter, non-empty text yields one window, the whole text
       (gensim's ``iter_windows(..., ignore_below_size=False)``);
-    - every window counts in the total, even one holding none of ``words``;
     - a window counts a word once however often it occurs in it (boolean), and a pair once if
       both words occur in it.
+
+    Gensim before 4.1 skipped every text holding none of the words evaluated (the words of all
+    topics scored together), so the total, and every probability, depended on which topics
+    were scored together; ``relevant_only=True`` reproduces that older count.
 
     One difference from gensim, by design: gensim updates the set of words of a window
     incrementally (it un-marks the token that leaves the window), so when a word occurs twice
@@ -483,6 +500,8 @@ def window_counts(texts, words, window_size: int = 10):
         Distinct words to count.
     window_size : int
         Window length in tokens (10 for ``c_npmi``).
+    relevant_only : bool
+        Count only the texts holding at least one of ``words`` (gensim < 4.1).
 
     Returns
     -------
@@ -501,10 +520,13 @@ def window_counts(texts, words, window_size: int = 10):
     n_windows = 0
     for text in texts:
         ids = np.array([index.get(token, -1) for token in text], dtype=np.int64)
-        positions = np.flatnonzero(ids >= 0)
-        if positions.size == 0:
+        if len(ids) == 0:
             continue
+        positions = np.flatnonzero(ids >= 0)
         n_text_windows = max(len(ids) - window_size + 1, 1)
+        if positions.size == 0:
+            n_windows += 0 if relevant_only else n_text_windows
+            continue
         # the token at position p lies in the windows starting at p - window_size + 1 ... p
         first = np.maximum(positions - window_size + 1, 0)
         last = np.minimum(positions, n_text_windows - 1)
@@ -530,10 +552,13 @@ def npmi(count_a, count_b, count_ab, n_windows, eps: float = EPSILON):
     ``P(a) P(b) = 0.01``), exactly as gensim computes it, not the -1 of Bouma's limit.
 
     A word that never occurs in the reference (``count_a == 0`` or ``count_b == 0``) makes the
-    formula divide by zero; gensim then returns +inf (with a RuntimeWarning), which would make
-    the topic look perfectly coherent. Here such a pair scores -1, the NPMI of words that never
-    co-occur (Bouma 2009): a top word the reference never attests is treated as incoherent with
-    the others.
+    formula divide by zero. Here such a pair scores -1, the NPMI of words that never co-occur
+    (Bouma 2009): a top word the reference never attests is treated as incoherent with the
+    others. (Gensim rarely reaches this case: its ``CoherenceModel`` first drops from each
+    topic the words missing from its dictionary, which is usually built from the reference
+    texts, and scores the topic on its other words; see ``absent="drop"`` in
+    :func:`npmi_coherence`. A word in the dictionary but in none of the texts gives a
+    division by zero there.)
 
     Parameters
     ----------
@@ -559,15 +584,21 @@ def npmi(count_a, count_b, count_ab, n_windows, eps: float = EPSILON):
     return np.where(absent, -1.0, value)
 
 
-def npmi_coherence(topics, texts, *, window_size: int = 10, eps: float = EPSILON) -> pd.DataFrame:
+def npmi_coherence(topics, texts, *, window_size: int = 10, eps: float = EPSILON,
+                   absent: str = "penalize", relevant_only: bool = False) -> pd.DataFrame:
     """NPMI coherence of each topic, as Röder et al. (2015) and gensim's ``c_npmi`` define it.
 
     For each topic, the NPMI of every pair of its top words (gensim's ``s_one_one`` segmentation:
     all ordered pairs, whose mean equals the mean over unordered pairs since NPMI is symmetric),
-    estimated from boolean sliding windows over ``texts`` (:func:`window_counts`), then the
-    arithmetic mean. Counts are accumulated once for the union of all topics' top words, as
-    gensim does, so a reference text counts when it holds a top word of any topic evaluated.
-    See :func:`npmi` for a pair that never co-occurs and for a word absent from the reference.
+    estimated from boolean sliding windows over ``texts`` (:func:`window_counts`: every window
+    of every text counts, as in gensim >= 4.1), then the arithmetic mean.
+
+    Top words absent from the reference (in no text): with ``absent="penalize"`` (default)
+    every pair holding one scores -1 (see :func:`npmi`), so a topic whose top words the
+    reference does not attest looks incoherent; with ``absent="drop"`` they are left out of the
+    topic before its pairs are formed, as gensim's ``CoherenceModel`` does with words missing
+    from a dictionary built from the reference texts (a topic left with fewer than two words
+    scores NaN). ``n_absent`` counts them either way.
 
     Parameters
     ----------
@@ -579,21 +610,32 @@ def npmi_coherence(topics, texts, *, window_size: int = 10, eps: float = EPSILON
         Sliding window length (10 for ``c_npmi``).
     eps : float
         Smoothing constant.
+    absent : {"penalize", "drop"}
+    relevant_only : bool
+        Count only the texts holding a top word of some topic (gensim < 4.1; see
+        :func:`window_counts`).
 
     Returns
     -------
     pandas.DataFrame
         One row per topic: ``topic`` (1-based), ``coherence`` (mean NPMI over pairs, in
-        [-1, 1]), ``n_pairs`` (unordered pairs) and ``n_absent`` (top words never seen in the
-        reference).
+        [-1, 1]), ``n_pairs`` (unordered pairs scored) and ``n_absent`` (top words never seen
+        in the reference).
     """
+    if absent not in ("penalize", "drop"):
+        raise ValueError(f"absent must be 'penalize' or 'drop', not {absent!r}")
     topics = [list(t) for t in topics]
+    texts = [list(t) for t in texts]
     words = sorted({w for t in topics for w in t})
-    n_windows, occurrences, co_occurrences = window_counts(texts, words, window_size)
+    n_windows, occurrences, co_occurrences = window_counts(texts, words, window_size,
+                                                           relevant_only=relevant_only)
     index = {w: i for i, w in enumerate(words)}
     rows = []
     for t, top in enumerate(topics, start=1):
         ids = [index[w] for w in top]
+        n_absent = int(sum(occurrences[i] == 0 for i in ids))
+        if absent == "drop":
+            ids = [i for i in ids if occurrences[i] > 0]
         pairs = list(combinations(ids, 2))
         if pairs and n_windows > 0:
             a, b = np.array(pairs).T
@@ -601,7 +643,6 @@ def npmi_coherence(topics, texts, *, window_size: int = 10, eps: float = EPSILON
             coherence = float(np.mean(values))
         else:
             coherence = float("nan")
-        n_absent = int(sum(occurrences[i] == 0 for i in ids)) if n_windows > 0 else len(ids)
         rows.append({"topic": t, "coherence": coherence, "n_pairs": len(pairs), "n_absent": n_absent})
     return pd.DataFrame(rows, columns=["topic", "coherence", "n_pairs", "n_absent"])
 
@@ -707,9 +748,11 @@ def topic_stability(dtm, n_components: int, *, method: str = "nmf", reference=No
     """Refit with several seeds and match each reference topic to its best counterpart in every run.
 
     The reference is the model one reports (by default :func:`fit_topics` with ``random_state``).
-    Each run is refitted with one of ``random_states``; its topics are matched one to one to the
-    reference topics (:func:`match_topics`, Hungarian on cosine similarity of topic-term
-    vectors). NMF's default NNDSVDa start ignores the seed, so for NMF the runs start from
+    Each run is refitted on the same units with one of ``random_states``; its topics are matched
+    one to one to the reference topics (:func:`match_topics`: the Hungarian algorithm on the
+    cosine similarity of topic-term vectors). This measures dependence on the random start,
+    not on the sample of documents (the subsampling design of Greene et al. 2014 is not what
+    is computed here). NMF's default NNDSVDa start ignores the seed, so for NMF the runs start from
     random factors (``run_params={"init": "random"}``): that is what measures whether the
     reported solution depends on where the optimization starts. For LDA the seed drives the
     variational initialization directly.
@@ -724,7 +767,7 @@ def topic_stability(dtm, n_components: int, *, method: str = "nmf", reference=No
     random_state : int
         Seed of the reference fit.
     random_states : iterable of int
-        Seeds of the runs (at least 10 advised; keep them distinct from ``random_state`` so LDA
+        Seeds of the runs (at least 20 advised; keep them distinct from ``random_state`` so LDA
         is not compared with itself).
     run_params : dict, optional
         Extra estimator settings for the runs only; default ``{"init": "random"}`` for NMF and
@@ -754,35 +797,57 @@ def topic_stability(dtm, n_components: int, *, method: str = "nmf", reference=No
     return pd.DataFrame(rows, columns=["n_components", "random_state", "topic", "matched_topic", "similarity"])
 
 
-def summarize_stability(runs: pd.DataFrame) -> pd.DataFrame:
-    """Per-topic stability from :func:`topic_stability`: mean and minimum best-match similarity.
+def summarize_stability(runs: pd.DataFrame, *, quantile: float = STABILITY_QUANTILE) -> pd.DataFrame:
+    """Per-topic stability from :func:`topic_stability`: mean, low quantile and minimum similarity.
 
     Parameters
     ----------
     runs : pandas.DataFrame
         Output of :func:`topic_stability` (one or several k).
+    quantile : float
+        Quantile of the matched similarities over runs reported as ``low_similarity``.
 
     Returns
     -------
     pandas.DataFrame
         One row per (``n_components``, ``topic``): ``stability`` (mean similarity over runs),
-        ``min_similarity`` and ``n_runs``.
+        ``min_similarity``, ``n_runs`` and ``low_similarity`` (the ``quantile`` quantile over
+        runs: a topic found in most runs but missed in a few has a high mean and a low
+        ``low_similarity``).
     """
     grouped = runs.groupby(["n_components", "topic"], sort=True)["similarity"]
     table = grouped.agg(stability="mean", min_similarity="min", n_runs="count").reset_index()
+    table["low_similarity"] = grouped.quantile(quantile).to_numpy()
     return table
 
 
 # --------------------------------------------------------------------------- choosing k
 
 
+def _k_row(k, fit, coherence, runs, score_name, quantile):
+    """One row of the :func:`select_k` table from a reference fit, its coherence and runs."""
+    per_topic = runs.groupby("topic")["similarity"]
+    return {"n_components": k, "coherence": float(coherence.mean()),
+            "min_coherence": float(coherence.min()), "stability": float(per_topic.mean().mean()),
+            "min_stability": float(per_topic.mean().min()),
+            "least_stable": float(per_topic.quantile(quantile).min()),
+            "min_units": int(dominant_counts(fit.doc_topic).min()), score_name: fit.score}
+
+
+def _seeds(random_states, random_state, n_seeds):
+    if random_states is None:
+        return list(range(random_state + 1, random_state + 1 + n_seeds))
+    return [int(s) for s in random_states]
+
+
 def select_k(dtm, vocabulary, texts, *, k_values=range(3, 13), method: str = "nmf", random_state: int = 0,
-             random_states=range(1, 11), n_top_words: int = 10, window_size: int = 10, **params):
+             random_states=None, n_seeds: int = N_SEEDS, n_top_words: int = 10, window_size: int = 10,
+             stability_quantile: float = STABILITY_QUANTILE, **params):
     """Coherence, stability and fit of the model for each k in ``k_values``.
 
     For each k: the reference model (:func:`fit_topics` with ``random_state``), its NPMI coherence
     on ``texts`` (:func:`npmi_coherence` of its ``n_top_words`` top words), its stability over
-    ``random_states`` (:func:`topic_stability`) and its fit (reconstruction error for NMF,
+    the seeded runs (:func:`topic_stability`) and its fit (reconstruction error for NMF,
     perplexity on the fitted matrix for LDA; both improve with k and cannot choose k alone).
 
     Parameters
@@ -795,12 +860,17 @@ def select_k(dtm, vocabulary, texts, *, k_values=range(3, 13), method: str = "nm
     method : {"nmf", "lda"}
     random_state : int
         Seed of the reference model at each k.
-    random_states : iterable of int
-        Seeds of the stability runs.
+    random_states : iterable of int, optional
+        Seeds of the stability runs; default ``n_seeds`` seeds following ``random_state``.
+    n_seeds : int
+        Number of runs when ``random_states`` is None (20: with 10, the chosen k moved from
+        one seed set to another on the seed corpus).
     n_top_words : int
         Top words per topic for coherence.
     window_size : int
         NPMI sliding window.
+    stability_quantile : float
+        Quantile over runs of a topic's matched similarity used for ``least_stable``.
     **params
         Estimator settings (see :func:`fit_topics`).
 
@@ -808,15 +878,18 @@ def select_k(dtm, vocabulary, texts, *, k_values=range(3, 13), method: str = "nm
     -------
     table : pandas.DataFrame
         One row per k: ``n_components``, ``coherence`` (mean topic NPMI), ``min_coherence``,
-        ``stability`` (mean best-match similarity over topics and runs), ``min_stability`` (of
-        the least stable topic), ``min_units`` (units whose dominant topic is the smallest
-        topic: a topic leading in one or two paragraphs describes those paragraphs, not the
-        corpus), and ``reconstruction_error`` (NMF) or ``perplexity`` (LDA).
+        ``stability`` (mean best-match similarity over topics and runs), ``min_stability`` (mean
+        over runs of the least stable topic), ``least_stable`` (the least stable topic's
+        ``stability_quantile`` quantile over runs: low when a topic is missed in a tenth of the
+        runs, whatever its mean; the column :func:`suggest_k` uses), ``min_units`` (units whose
+        dominant topic is the smallest topic: a topic leading in one or two paragraphs
+        describes those paragraphs, not the corpus), and ``reconstruction_error`` (NMF) or
+        ``perplexity`` (LDA). ``table.attrs`` records ``stability_quantile`` and ``n_runs``.
     runs : pandas.DataFrame
         Every matched pair, for all k (:func:`topic_stability`), for per-topic summaries.
     """
     texts = [list(t) for t in texts]
-    random_states = list(random_states)
+    random_states = _seeds(random_states, random_state, n_seeds)
     score_name = "reconstruction_error" if method == "nmf" else "perplexity"
     rows, all_runs = [], []
     for k in k_values:
@@ -825,14 +898,76 @@ def select_k(dtm, vocabulary, texts, *, k_values=range(3, 13), method: str = "nm
         coherence = npmi_coherence(words, texts, window_size=window_size)["coherence"]
         runs = topic_stability(dtm, k, method=method, reference=fit.components,
                                random_states=random_states, **params)
-        per_topic = runs.groupby("topic")["similarity"].mean()
-        rows.append({"n_components": k, "coherence": float(coherence.mean()),
-                     "min_coherence": float(coherence.min()), "stability": float(per_topic.mean()),
-                     "min_stability": float(per_topic.min()), "min_units": int(dominant_counts(fit.doc_topic).min()),
-                     score_name: fit.score})
+        rows.append(_k_row(k, fit, coherence, runs, score_name, stability_quantile))
         all_runs.append(runs)
     table = pd.DataFrame(rows)
+    table.attrs.update(stability_quantile=stability_quantile, n_runs=len(random_states))
     return table, pd.concat(all_runs, ignore_index=True)
+
+
+def k_choice_frequency(dtm, vocabulary, texts, k_values=range(3, 13), seed_sets=SEED_SETS, *,
+                       method: str = "nmf", random_state: int = 0, n_top_words: int = 10,
+                       window_size: int = 10, min_stability: float = 0.8,
+                       stability_quantile: float = STABILITY_QUANTILE, column: str | None = None,
+                       **params) -> pd.DataFrame:
+    """How often each k would be chosen by :func:`suggest_k` with other sets of seeds.
+
+    The reference model and its coherence at each k do not depend on the seeds; the stability
+    runs do. Each seed set gives its own :func:`select_k` table (the runs of all sets are fitted
+    once) and its own choice. A k chosen by every set is a choice of the data; a k that moves
+    between sets is a choice of the seeds.
+
+    Parameters
+    ----------
+    dtm, vocabulary, texts
+        As in :func:`select_k`.
+    k_values : iterable of int
+    seed_sets : sequence of iterables of int
+        The seed sets compared (default: three disjoint sets of 20 seeds, 1-20, 21-40, 41-60).
+    method, random_state, n_top_words, window_size, stability_quantile, **params
+        As in :func:`select_k`.
+    min_stability : float
+        Threshold of :func:`suggest_k`.
+    column : str, optional
+        Column of :func:`suggest_k`'s rule (default ``least_stable``; ``"min_stability"`` for
+        the older rule on the mean over runs).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per k in ``k_values``: ``n_components``, ``n_chosen`` (seed sets choosing it),
+        ``n_seed_sets``, ``share`` and ``seed_sets`` (the sets choosing it, as
+        ``"first-last"`` seed ranges, ``"; "``-separated). ``attrs["choices"]`` maps each seed
+        set's label to its k.
+    """
+    texts = [list(t) for t in texts]
+    seed_sets = [[int(s) for s in seeds] for seeds in seed_sets]
+    all_seeds = sorted({s for seeds in seed_sets for s in seeds})
+    score_name = "reconstruction_error" if method == "nmf" else "perplexity"
+    per_set_rows = [[] for _ in seed_sets]
+    for k in k_values:
+        fit = fit_topics(dtm, vocabulary, k, method=method, random_state=random_state, **params)
+        words = topic_words(top_terms(fit.components, fit.vocabulary, n_top_words))
+        coherence = npmi_coherence(words, texts, window_size=window_size)["coherence"]
+        runs = topic_stability(dtm, k, method=method, reference=fit.components,
+                               random_states=all_seeds, **params)
+        for rows, seeds in zip(per_set_rows, seed_sets):
+            subset = runs[runs["random_state"].isin(seeds)]
+            rows.append(_k_row(k, fit, coherence, subset, score_name, stability_quantile))
+    labels = [f"{min(seeds)}-{max(seeds)}" if seeds == list(range(min(seeds), max(seeds) + 1))
+              else ",".join(map(str, seeds)) for seeds in seed_sets]
+    choices = {label: suggest_k(pd.DataFrame(rows), min_stability=min_stability, column=column)
+               for label, rows in zip(labels, per_set_rows)}
+    k_values = list(k_values)
+    table = pd.DataFrame({
+        "n_components": k_values,
+        "n_chosen": [sum(c == k for c in choices.values()) for k in k_values],
+        "n_seed_sets": len(seed_sets),
+    })
+    table["share"] = table["n_chosen"] / len(seed_sets)
+    table["seed_sets"] = ["; ".join(label for label, c in choices.items() if c == k) for k in k_values]
+    table.attrs["choices"] = choices
+    return table
 
 
 def dominant_counts(doc_topic) -> np.ndarray:
@@ -892,32 +1027,44 @@ def topic_summary(fit: TopicFit, units: pd.DataFrame, terms: pd.DataFrame, coher
     return table
 
 
-def suggest_k(table: pd.DataFrame, *, min_stability: float = 0.8) -> int:
+def _rule_column(table: pd.DataFrame, column: str | None) -> str:
+    if column is not None:
+        return column
+    return "least_stable" if "least_stable" in table.columns else "min_stability"
+
+
+def suggest_k(table: pd.DataFrame, *, min_stability: float = 0.8, column: str | None = None) -> int:
     """A documented rule for k: the most coherent k among those whose every topic is stable.
 
-    Keep the k whose least stable topic still has mean best-match similarity of at least
-    ``min_stability`` over the seeded runs; among them take the highest mean NPMI coherence
-    (ties: the smaller k). If no k passes, take the k with the highest ``min_stability``.
+    Keep the k whose least stable topic still reaches ``min_stability``, measured by
+    ``column``: by default ``least_stable`` (the least stable topic's low quantile of matched
+    similarity over the runs, see :func:`select_k`: the topic must be found in about 90% of the
+    runs, not only on average), or ``min_stability`` (its mean over runs) for tables without
+    it. Among the kept k take the highest mean NPMI coherence (ties: the smaller k). If no k
+    passes, take the k with the highest value of ``column``.
 
     Parameters
     ----------
     table : pandas.DataFrame
         First output of :func:`select_k`.
     min_stability : float
+    column : str, optional
+        Column the threshold applies to.
 
     Returns
     -------
     int
     """
-    stable = table[table["min_stability"] >= min_stability]
+    column = _rule_column(table, column)
+    stable = table[table[column] >= min_stability]
     if stable.empty:
-        best = table.sort_values(["min_stability", "n_components"], ascending=[False, True], kind="stable")
+        best = table.sort_values([column, "n_components"], ascending=[False, True], kind="stable")
     else:
         best = stable.sort_values(["coherence", "n_components"], ascending=[False, True], kind="stable")
     return int(best["n_components"].iloc[0])
 
 
-def explain_k(table: pd.DataFrame, k: int, *, min_stability: float = 0.8) -> str:
+def explain_k(table: pd.DataFrame, k: int, *, min_stability: float = 0.8, column: str | None = None) -> str:
     """One sentence stating the :func:`suggest_k` rule and the numbers behind the choice of ``k``.
 
     Parameters
@@ -928,22 +1075,34 @@ def explain_k(table: pd.DataFrame, k: int, *, min_stability: float = 0.8) -> str
         The chosen number of topics.
     min_stability : float
         Threshold of the rule.
+    column : str, optional
+        As in :func:`suggest_k`.
 
     Returns
     -------
     str
     """
+    column = _rule_column(table, column)
     row = table.set_index("n_components").loc[k]
-    passing = [int(v) for v in table.loc[table["min_stability"] >= min_stability, "n_components"]]
-    if passing:
-        rule = (f"the most coherent of the k whose least stable topic keeps a mean matched similarity "
-                f"of at least {min_stability:.2f} over the seeds (k in {passing})")
+    passing = [int(v) for v in table.loc[table[column] >= min_stability, "n_components"]]
+    if column == "least_stable":
+        q = table.attrs.get("stability_quantile", STABILITY_QUANTILE)
+        n_runs = table.attrs.get("n_runs")
+        runs = f" of {n_runs} runs" if n_runs else " of the runs"
+        measure = (f"whose least stable topic is matched with a cosine similarity of at least "
+                   f"{min_stability:.2f} in {1 - q:.0%}{runs}")
+        fallback = (f"no k has every topic matched at {min_stability:.2f} in {1 - q:.0%}{runs}; "
+                    "the most stable k")
+        numbers = f"least stable topic {row['least_stable']:.3f} at the {q:.0%} quantile"
     else:
-        rule = f"no k keeps every topic at a mean matched similarity of {min_stability:.2f}; the most stable k"
+        measure = (f"whose least stable topic keeps a mean matched similarity of at least "
+                   f"{min_stability:.2f} over the seeds")
+        fallback = f"no k keeps every topic at a mean matched similarity of {min_stability:.2f}; the most stable k"
+        numbers = f"least stable topic {row['min_stability']:.3f}"
+    rule = f"the most coherent of the k {measure} (k in {passing})" if passing else fallback
     return (
         f"k = {k}: {rule}; mean NPMI {row['coherence']:.3f}, stability {row['stability']:.3f} "
-        f"(least stable topic {row['min_stability']:.3f}), smallest topic leads in "
-        f"{int(row['min_units'])} units."
+        f"({numbers}), smallest topic leads in {int(row['min_units'])} units."
     )
 
 

@@ -18,6 +18,7 @@ from scipy.stats import chi2 as chi2_distribution
 from scipy.stats import chi2_contingency, hypergeom
 from sklearn.feature_extraction.text import TfidfTransformer
 
+from analysis.errors import AnalysisError
 from analysis.features import (
     chi2_statistic,
     distinctive_terms,
@@ -165,7 +166,8 @@ def test_keyness_table_counts_and_columns(counts):
     X, vocabulary, target = counts
     result = keyness(X, vocabulary, target)
     assert list(result.columns) == ["term", "n_target", "n_reference", "chi2", "G2", "p_value",
-                                    "log_ratio", "lafon"]
+                                    "log_ratio", "lafon", "p_value_one_sided", "p_adjusted",
+                                    "docs_target", "docs_reference"]
     row = result.set_index("term").loc["presse"]
     assert (row["n_target"], row["n_reference"]) == (6, 0)
     target_total, reference_total = 17, 18
@@ -202,6 +204,8 @@ def test_keyness_refuses_bad_targets(counts):
         keyness(X, vocabulary, [True, False])
     with pytest.raises(ValueError):
         keyness(X, vocabulary, [True, True, False, False], measure="pmi")
+    with pytest.raises(AnalysisError):
+        keyness(X, vocabulary, [True, True, False, False], measures=["G2"], measure="lafon")
 
 
 def test_keyness_drops_terms_absent_from_both_groups():
@@ -268,3 +272,209 @@ def test_measure_agreement_on_a_constructed_table():
 
     assert result["spearman"] == pytest.approx(spearmanr(table["G2"], table["lafon"]).statistic)
     assert result["n_terms"] == 6
+
+
+# --------------------------------------------------------------------------- vectorized Lafon
+
+def exact_lafon(f, F, t, T):
+    """The per-term computation the vectorized one replaced (scipy's logsf / logcdf)."""
+    if f >= F * t / T:
+        return -hypergeom.logsf(f - 1, T, F, t) / np.log(10)
+    return hypergeom.logcdf(f, T, F, t) / np.log(10)
+
+
+def test_vectorized_lafon_equals_the_per_term_computation():
+    # the worked examples (TXM's f = 11 and f = 0), the tail chosen at the expectation, and
+    # terms of a seeded random table of 200 terms
+    cases = [(11, 296, 1084, 61449), (0, 296, 1084, 61449), (10, 100, 100, 1000),
+             (9, 100, 100, 1000), (100, 100, 100, 10**6), (6, 6, 17, 35), (0, 7, 17, 35)]
+    for f, F, t, T in cases:
+        assert lafon_specificity(f, F, t, T) == pytest.approx(exact_lafon(f, F, t, T), rel=1e-9,
+                                                                abs=1e-12)
+    rng = np.random.default_rng(0)
+    T, t = 61449, 20000
+    F = rng.zipf(1.6, 200).clip(1, 3000)
+    f = np.minimum(rng.binomial(F, np.clip(t / T * rng.uniform(0.3, 1.7, 200), 0, 1)), F)
+    expected = np.array([exact_lafon(a, b, t, T) for a, b in zip(f, F)])
+    np.testing.assert_allclose(lafon_specificity(f, F, t, T), expected, rtol=1e-9, atol=1e-12)
+
+
+# --------------------------------------------------------------------------- p-values, dispersion
+
+def test_keyness_p_values_are_two_sided_and_adjusted(counts):
+    from scipy.stats import false_discovery_control
+
+    X, vocabulary, target = counts
+    lafon = keyness(X, vocabulary, target, measure="lafon").set_index("term")
+    one_sided = 10.0 ** -np.abs(lafon["lafon"])
+    np.testing.assert_allclose(lafon["p_value_one_sided"], one_sided)
+    np.testing.assert_allclose(lafon["p_value"], np.minimum(1, 2 * one_sided))
+    g2 = keyness(X, vocabulary, target, measure="G2")
+    np.testing.assert_allclose(g2["p_adjusted"],
+                               false_discovery_control(g2["p_value"], method="bh"))
+
+
+def test_keyness_counts_documents_on_each_side():
+    X = sparse.csr_matrix(np.array([[4, 1], [0, 1], [0, 1], [1, 0]]))
+    result = keyness(X, np.array(["cyberespace", "numérique"], dtype=object),
+                     [True, True, True, False]).set_index("term")
+    # "cyberespace": 4 occurrences in the target, all in one document
+    assert (result.loc["cyberespace", "n_target"], result.loc["cyberespace", "docs_target"]) == (4, 1)
+    assert result.loc["numérique", "docs_target"] == 3
+    assert result.loc["cyberespace", "docs_reference"] == 1
+
+
+def test_keyness_computes_only_the_measures_asked(counts):
+    X, vocabulary, target = counts
+    result = keyness(X, vocabulary, target, measures=["chi2"])
+    assert "G2" not in result and "lafon" not in result and "log_ratio" not in result
+    assert list(result.columns) == ["term", "n_target", "n_reference", "chi2", "p_value",
+                                    "p_adjusted", "docs_target", "docs_reference"]
+    full = keyness(X, vocabulary, target, measure="chi2")
+    pd.testing.assert_series_equal(result["chi2"], full["chi2"])
+
+
+# --------------------------------------------------------------------------- any partition
+
+@pytest.fixture
+def outlets():
+    vocabulary = np.array(["cybersécurité", "données", "laos", "presse", "souveraineté"],
+                          dtype=object)
+    X = sparse.csr_matrix(np.array([
+        [3, 1, 0, 1, 2],   # Le Courrier
+        [2, 2, 0, 0, 3],   # Le Courrier
+        [0, 1, 4, 2, 0],   # Vietnam+
+        [1, 0, 3, 3, 0],   # Vietnam+
+        [0, 3, 1, 0, 1],   # VNA
+        [0, 2, 0, 1, 0],   # no outlet recorded
+    ]))
+    groups = pd.Series(["Le Courrier", "Le Courrier", "Vietnam+", "Vietnam+", "VNA", None])
+    return X, vocabulary, groups
+
+
+def test_keyness_target_label_equals_the_boolean_mask(outlets):
+    X, vocabulary, groups = outlets
+    by_label = keyness(X, vocabulary, groups=groups, target="Vietnam+")
+    known = groups.notna().to_numpy()
+    by_mask = keyness(X[known], vocabulary, (groups[known] == "Vietnam+").to_numpy())
+    assert (by_label["group"] == "Vietnam+").all() and (by_label["reference"] == "rest").all()
+    pd.testing.assert_frame_equal(by_label.drop(columns=["group", "reference"]), by_mask)
+
+
+def test_keyness_against_one_reference_group_leaves_the_others_out(outlets):
+    X, vocabulary, groups = outlets
+    result = keyness(X, vocabulary, groups=groups, target="Vietnam+", reference="Le Courrier")
+    rows = groups.isin(["Vietnam+", "Le Courrier"]).to_numpy()
+    expected = keyness(X[rows], vocabulary, (groups[rows] == "Vietnam+").to_numpy())
+    pd.testing.assert_frame_equal(result.drop(columns=["group", "reference"]), expected)
+    assert (result["reference"] == "Le Courrier").all()
+
+
+def test_keyness_each_group_against_the_rest(outlets):
+    X, vocabulary, groups = outlets
+    result = keyness(X, vocabulary, groups=groups, measures=["G2", "log_ratio"])
+    assert list(dict.fromkeys(result["group"])) == ["Le Courrier", "VNA", "Vietnam+"]
+    for label, part in result.groupby("group"):
+        single = keyness(X, vocabulary, groups=groups, target=label, measures=["G2", "log_ratio"])
+        pd.testing.assert_frame_equal(part.reset_index(drop=True), single)
+
+
+def test_keyness_says_what_target_it_expects(outlets):
+    X, vocabulary, groups = outlets
+    with pytest.raises(TypeError, match="boolean mask"):
+        keyness(X, vocabulary, groups.fillna("?").to_numpy())  # labels, not a mask
+    with pytest.raises(TypeError, match="dates"):
+        keyness(X, vocabulary, pd.to_datetime(["2016-10-31"] * 3 + ["2025-05-02"] * 3))
+    with pytest.raises(TypeError, match="groups="):
+        keyness(X, vocabulary, "Vietnam+")
+    with pytest.raises(TypeError, match="one label"):
+        keyness(X, vocabulary, groups=groups, target=[True] * 6)
+    with pytest.raises(ValueError, match="not among the groups"):
+        keyness(X, vocabulary, groups=groups, target="Nhân Dân")
+    with pytest.raises(AnalysisError):
+        keyness(X, vocabulary, [1, 2, 0, 0, 1, 0])
+
+
+# --------------------------------------------------------------------------- over time
+
+def planted_trend(seed=0, n_docs=15):
+    """Four periods; "souveraineté" at 1, 2, 4 and 8 per 1,000 tokens, other terms flat."""
+    rng = np.random.default_rng(seed)
+    vocabulary = np.array(["coopération", "numérique", "presse", "souveraineté"], dtype=object)
+    rows, periods, docs = [], [], []
+    for p, rate in enumerate([1, 2, 4, 8]):
+        for d in range(n_docs):
+            doc_rate = rng.gamma(4.0, rate / 4.0)  # documents vary around the period's rate
+            for _ in range(3):  # three paragraphs of 400 tokens
+                trend = rng.poisson(doc_rate * 0.4)
+                flat = rng.poisson([30, 40, 50])
+                rows.append([flat[0], flat[1], flat[2], trend])
+                periods.append(f"P{p + 1}")
+                docs.append(f"P{p + 1}-{d:02d}")
+    X = sparse.csr_matrix(np.array(rows))
+    return X, vocabulary, np.array(periods), np.array(docs)
+
+
+def test_keyness_over_time_recovers_a_planted_trend():
+    from analysis.features import keyness_over_time
+
+    X, vocabulary, periods, docs = planted_trend()
+    table = keyness_over_time(X, vocabulary, periods, docs, terms=["souveraineté", "presse"],
+                              n_boot=500)
+    trend = table[table["term"] == "souveraineté"].set_index("period")
+    assert list(trend.index) == ["P1", "P2", "P3", "P4"]
+    assert (np.diff(trend["log_ratio"]) > 0).all()
+    assert trend.loc["P1", "high"] < 0 < trend.loc["P4", "low"]
+    assert (trend["low"] <= trend["log_ratio"]).all() and (trend["log_ratio"] <= trend["high"]).all()
+    flat = table[table["term"] == "presse"]
+    assert ((flat["low"] < 0) & (flat["high"] > 0)).sum() >= 3  # no trend: intervals hold 0
+    assert "documents resampled" in table.attrs["design"]
+
+
+def test_keyness_over_time_intervals_do_not_depend_on_the_terms_asked():
+    from analysis.features import keyness_over_time
+
+    X, vocabulary, periods, docs = planted_trend(seed=1)
+    one = keyness_over_time(X, vocabulary, periods, docs, terms=["souveraineté"], n_boot=200)
+    two = keyness_over_time(X, vocabulary, periods, docs, terms=["presse", "souveraineté"],
+                            n_boot=200)
+    pd.testing.assert_frame_equal(one, two[two["term"] == "souveraineté"].reset_index(drop=True))
+
+
+def test_keyness_over_time_gives_no_interval_for_few_documents():
+    from analysis.features import keyness_over_time
+
+    X, vocabulary, periods, docs = planted_trend(seed=2, n_docs=3)
+    table = keyness_over_time(X, vocabulary, periods, docs, terms=["souveraineté"], n_boot=50)
+    assert table["low"].isna().all() and (table["note"] == "fewer than 5 documents: no interval").all()
+
+
+def test_plot_term_trajectories_draws_one_line_per_term():
+    from analysis.features import keyness_over_time
+    from analysis.plots.stats import plot_term_trajectories
+
+    X, vocabulary, periods, docs = planted_trend()
+    table = keyness_over_time(X, vocabulary, periods, docs, terms=["souveraineté", "presse"],
+                              n_boot=100)
+    fig = plot_term_trajectories(table, ["souveraineté", "presse"])
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["souveraineté", "presse"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["P1", "P2", "P3", "P4"]
+
+
+# --------------------------------------------------------------------------- agreement with ties
+
+def test_measure_agreement_cuts_at_tie_boundaries():
+    from analysis.features import measure_agreement
+
+    # G2 ranks b, c, d equal second; with n_top = 2, none of them is preferred by its name
+    table = pd.DataFrame({"term": list("abcdefg"),
+                          "G2": [5.0, 3.0, 3.0, 3.0, -1.0, -2.0, -4.0],
+                          "lafon": [4.0, 3.0, 1.0, 0.5, -1.0, -2.0, -4.0]})
+    included = measure_agreement(table, n_top=2)
+    assert included["ties_a"] == ["b", "c", "d"] and included["ties_b"] == []
+    assert included["n_top_a"] == 6  # a, b, c, d + f, g
+    assert included["only_a"] == ["c", "d"] and included["only_b"] == []
+    excluded = measure_agreement(table, n_top=2, ties="exclude")
+    assert excluded["n_top_a"] == 3  # a + f, g
+    assert excluded["only_b"] == ["b"] and excluded["n_common"] == 3

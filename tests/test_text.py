@@ -369,3 +369,46 @@ def test_split_sentences_after_closing_quote_and_before_digits():
                                      "2026 sera l'année de l'IA.", "Photo : VNA"]
     assert split_sentences('Il a dit « Oui. » Puis il est parti.') == ["Il a dit « Oui. »", "Puis il est parti."]
     assert split_sentences("la Résolution n°57-NQ/TW. elle continue") == ["la Résolution n°57-NQ/TW. elle continue"]
+
+
+# --------------------------------------------------------------------------- types at the door
+
+def test_document_term_matrix_refuses_a_dataframe_and_names_the_column_to_pass():
+    import pandas as pd
+
+    from analysis.errors import AnalysisError
+
+    frame = pd.DataFrame({"doc_id": ["a"], "text": ["La souveraineté numérique du Vietnam"]})
+    with pytest.raises(TypeError, match=r'df\["text"\]') as error:
+        document_term_matrix(frame)
+    assert isinstance(error.value, AnalysisError)
+    assert "DataFrame" in str(error.value) and "'doc_id'" in str(error.value)
+    # the column itself works, and gives the text's words, not the column names
+    X, vocabulary = document_term_matrix(frame["text"])
+    assert "vietnam" in set(vocabulary) and "doc_id" not in set(vocabulary)
+
+
+@pytest.mark.parametrize("function", ["document_term_matrix", "tokenize_series", "tfidf_matrix",
+                                      "vocabulary_table"])
+def test_text_functions_refuse_a_single_string(function):
+    from analysis import features
+
+    module = features if function == "tfidf_matrix" else text
+    with pytest.raises(TypeError, match="single str"):
+        getattr(module, function)("L'IA souveraine au service du développement")
+
+
+def test_text_functions_refuse_token_lists_but_accept_missing_texts():
+    with pytest.raises(TypeError, match=r"texts\[1\] is a list"):
+        tokenize_series(["l'IA", ["IA", "souverain"]])
+    assert tokenize_series(["l'IA", None, float("nan")]) == [["IA"], [], []]
+    with pytest.raises(TypeError, match="one string"):
+        text.tokenize(["l'IA"])
+
+
+def test_moved_names_still_work_from_analysis_text():
+    from analysis import features, normalize
+
+    assert text.normalize is normalize.normalize and text.count_words is normalize.count_words
+    assert text.document_term_matrix is features.document_term_matrix
+    assert text.count_matrix is features.count_matrix

@@ -55,16 +55,33 @@ def test_window_counts_follow_gensim_rules():
     texts = [
         ["a", "b"],                 # shorter than the window: one window {a, b}
         ["a", "x", "b", "c"],       # two windows: {a, b}, {b, c}
-        ["x", "y"],                 # no relevant word: skipped, adds no window
+        ["x", "y"],                 # no relevant word: one window {} that counts (gensim >= 4.1)
+        [],                         # empty: no window
         ["d", "x", "x", "x", "a"],  # three windows: {d}, {}, {a}; the empty one still counts
     ]
     n_windows, occ, co = topics.window_counts(texts, ["a", "b", "c", "d"], window_size=3)
-    assert n_windows == 6
+    assert n_windows == 1 + 2 + 1 + 0 + 3
     assert occ.tolist() == [3, 3, 1, 1]
     assert co[0, 1] == co[1, 0] == 2
     assert co[1, 2] == 1
     assert co[2, 3] == 0
     assert np.diag(co).tolist() == occ.tolist()
+    # gensim before 4.1 skipped the text ["x", "y"]
+    n_old, occ_old, _ = topics.window_counts(texts, ["a", "b", "c", "d"], window_size=3,
+                                             relevant_only=True)
+    assert n_old == 1 + 2 + 0 + 0 + 3 and occ_old.tolist() == occ.tolist()
+
+
+def test_window_sets_are_rebuilt_not_updated_as_gensim_does():
+    # ["a", "b", "a", "x", "y"], window 3: windows [a b a], [b a x], [a x y].
+    # Here each window's set is built afresh: {a, b}, {a, b, x}, {a, x, y}
+    # -> a in 3 windows, b in 2, (a, b) in 2.
+    # gensim un-marks the token leaving the window: window 2 = {a, b} - {a} + {x} = {b, x}
+    # (the second "a" is forgotten), window 3 = {b, x} - {b} + {y} = {x, y}
+    # -> gensim would count a in 1 window, b in 2, (a, b) in 1.
+    n_windows, occ, co = topics.window_counts([["a", "b", "a", "x", "y"]], ["a", "b"], window_size=3)
+    assert n_windows == 5 - 3 + 1
+    assert occ.tolist() == [3, 2] and co[0, 1] == 2
 
 
 def test_window_counts_are_boolean():
@@ -79,7 +96,7 @@ def naive_window_counts(texts, words, window_size):
     """Reference: list every window as a set, literally as the definition reads."""
     windows = []
     for text in texts:
-        if not set(text) & set(words):
+        if not text:
             continue
         if len(text) <= window_size:
             windows.append(set(text))
@@ -106,16 +123,19 @@ def test_window_counts_equal_the_literal_definition(seed):
 def test_npmi_coherence_matches_hand_computation():
     texts = [["a", "b"], ["a", "x", "b", "c"], ["x", "y"], ["d", "x", "x", "x", "a"]]
     result = topics.npmi_coherence([["a", "b"], ["c", "d"]], texts, window_size=3)
-    # By hand (see test_window_counts_follow_gensim_rules): N = 6 windows,
-    # P(a) = P(b) = 3/6, P(a, b) = 2/6, P(c) = P(d) = 1/6, P(c, d) = 0.
+    # By hand (see test_window_counts_follow_gensim_rules): N = 1 + 2 + 1 + 3 = 7 windows,
+    # P(a) = P(b) = 3/7, P(a, b) = 2/7, P(c) = P(d) = 1/7, P(c, d) = 0.
     eps = 1e-12
-    npmi_ab = math.log((2 / 6 + eps) / ((3 / 6) * (3 / 6))) / -math.log(2 / 6 + eps)
-    npmi_cd = math.log((0 + eps) / ((1 / 6) * (1 / 6))) / -math.log(0 + eps)
-    # = log(4/3) / log(3) = 0.26186 and -1 + log(36) / -log(1e-12) = -0.87031
-    assert npmi_ab == pytest.approx(math.log(4 / 3) / math.log(3))
+    npmi_ab = math.log((2 / 7 + eps) / ((3 / 7) * (3 / 7))) / -math.log(2 / 7 + eps)
+    npmi_cd = math.log((0 + eps) / ((1 / 7) * (1 / 7))) / -math.log(0 + eps)
+    # = log(14/9) / log(7/2) = 0.35270 and -1 + log(49) / -log(1e-12) = -0.85912
+    assert npmi_ab == pytest.approx(math.log(14 / 9) / math.log(7 / 2))
     assert result["coherence"].tolist() == pytest.approx([npmi_ab, npmi_cd])
     assert result["n_pairs"].tolist() == [1, 1]
     assert result["n_absent"].tolist() == [0, 0]
+    # gensim < 4.1 skipped ["x", "y"]: N = 6, P(a) = P(b) = 3/6, P(a, b) = 2/6
+    old = topics.npmi_coherence([["a", "b"], ["c", "d"]], texts, window_size=3, relevant_only=True)
+    assert old["coherence"].iloc[0] == pytest.approx(math.log(4 / 3) / math.log(3))
 
 
 def test_npmi_coherence_averages_all_pairs_with_default_window():
@@ -141,17 +161,32 @@ def test_word_absent_from_reference_scores_minus_one():
     assert result["n_absent"].iloc[0] == 1
 
 
+def test_absent_words_dropped_as_gensim_drops_words_outside_its_dictionary():
+    # topic (a, b, zzz); texts ["a", "b"] and ["c"]: two windows {a, b} and {c}, N = 2,
+    # P(a) = P(b) = P(a, b) = 1/2, NPMI(a, b) = log((1/2) / (1/4)) / -log(1/2) = 1
+    texts = [["a", "b"], ["c"]]
+    eps = 1e-12
+    npmi_ab = math.log((1 / 2 + eps) / ((1 / 2) * (1 / 2))) / -math.log(1 / 2 + eps)
+    dropped = topics.npmi_coherence([["a", "b", "zzz"]], texts, absent="drop")
+    assert dropped["coherence"].iloc[0] == pytest.approx(npmi_ab)
+    assert dropped["n_pairs"].iloc[0] == 1 and dropped["n_absent"].iloc[0] == 1
+    # penalized: pairs (a, zzz) and (b, zzz) score -1 -> (1 - 1 - 1) / 3
+    penalized = topics.npmi_coherence([["a", "b", "zzz"]], texts)
+    assert penalized["coherence"].iloc[0] == pytest.approx((npmi_ab - 1 - 1) / 3)
+
+
 def test_perfectly_associated_words_score_near_one():
     texts = [["a", "b"]] * 3 + [["c"]] * 3
-    # Topic (a, b) alone: the texts ["c"] hold no top word and are skipped, so N = 3 and
-    # P(a) = P(b) = P(a, b) = 1; gensim's formula gives log(1 + eps) / -log(1 + eps) = -1,
-    # the degenerate case of a reference in which every window holds both words.
+    # Every text counts (gensim >= 4.1): N = 6, P(a) = P(b) = P(a, b) = 1/2
+    # -> log((1/2) / (1/4)) / -log(1/2) = log(2) / log(2) = 1, whatever other topics are scored.
     result = topics.npmi_coherence([["a", "b"]], texts)
-    assert result["coherence"].iloc[0] == pytest.approx(-1.0)
-    # With a second topic (c, d), the texts ["c"] count: N = 6, P(a) = P(b) = P(a, b) = 1/2
-    # -> log(2) / log(2) = 1.
+    assert result["coherence"].iloc[0] == pytest.approx(1.0)
     result = topics.npmi_coherence([["a", "b"], ["c", "d"]], texts)
     assert result["coherence"].iloc[0] == pytest.approx(1.0)
+    # Before gensim 4.1 the texts ["c"] were skipped when (a, b) was scored alone: N = 3,
+    # P(a) = P(b) = P(a, b) = 1 and log(1 + eps) / -log(1 + eps) = -1, the degenerate case.
+    old = topics.npmi_coherence([["a", "b"]], texts, relevant_only=True)
+    assert old["coherence"].iloc[0] == pytest.approx(-1.0)
 
 
 # --------------------------------------------------------------------------- fitting and determinism
@@ -354,15 +389,19 @@ def test_select_k_table(planted):
     table, runs = topics.select_k(dtm, vocabulary, texts, k_values=[2, 3, 4], random_states=range(3), n_top_words=5)
     assert table["n_components"].tolist() == [2, 3, 4]
     assert list(table.columns) == ["n_components", "coherence", "min_coherence", "stability", "min_stability",
-                                   "min_units", "reconstruction_error"]
+                                   "least_stable", "min_units", "reconstruction_error"]
+    assert (table["least_stable"] <= table["min_stability"] + 1e-12).all()
     # 60 units in 3 equal blocks: at k = 3 each topic leads in 20 units
     assert table.set_index("n_components").loc[3, "min_units"] == 20
     assert table["coherence"].between(-1, 1).all()
     assert table["stability"].between(0, 1).all()
     assert len(runs) == 3 * (2 + 3 + 4)
-    # three planted blocks: with k = 2 one topic must mix two blocks, whose words never co-occur
-    coherence = table.set_index("n_components")["coherence"]
-    assert coherence[3] > coherence[2]
+    # every window of every text counts (gensim >= 4.1), so a topic's NPMI does not depend on the
+    # topics scored with it: a planted block scores the same alone and beside the others
+    alone = topics.npmi_coherence([BLOCKS[0][:5]], texts)["coherence"].iloc[0]
+    together = topics.npmi_coherence([BLOCKS[0][:5], BLOCKS[1][:5]], texts)["coherence"].iloc[0]
+    assert alone == pytest.approx(together)
+    assert topics.npmi_coherence([BLOCKS[0][:5]], texts, relevant_only=True)["coherence"].iloc[0] < alone
     table_lda, _ = topics.select_k(dtm, vocabulary, texts, k_values=[3], method="lda", random_states=range(2))
     assert "perplexity" in table_lda.columns
 
@@ -373,6 +412,61 @@ def test_suggest_k_rule():
     # 6 is the most coherent but not stable; 4 and 5 tie on coherence: the smaller wins
     assert topics.suggest_k(table, min_stability=0.8) == 4
     assert topics.suggest_k(table, min_stability=0.99) == 5
+
+
+def test_least_stable_topic_rests_on_a_low_quantile_not_the_mean():
+    # topic 2 is found in 8 runs of 10 (similarity 0.99) and missed in 2 (0.2): its mean, 0.832,
+    # passes a 0.8 threshold; its 10% quantile (between the 1st and 2nd lowest of 10 values,
+    # both 0.2) does not
+    similarity = [0.97] * 10 + [0.99] * 8 + [0.2] * 2
+    runs = pd.DataFrame({"n_components": 2, "random_state": list(range(10)) * 2,
+                         "topic": [1] * 10 + [2] * 10, "matched_topic": 1, "similarity": similarity})
+    summary = topics.summarize_stability(runs).set_index("topic")
+    assert summary.loc[2, "stability"] == pytest.approx((8 * 0.99 + 2 * 0.2) / 10)
+    assert summary.loc[2, "low_similarity"] == pytest.approx(0.2)
+    assert summary.loc[1, "low_similarity"] == pytest.approx(0.97)
+    table = pd.DataFrame({"n_components": [2, 3], "coherence": [0.4, 0.2], "stability": [0.9, 0.9],
+                          "min_stability": [(8 * 0.99 + 2 * 0.2) / 10, 0.85], "least_stable": [0.2, 0.85],
+                          "min_units": [5, 5]})
+    # the mean rule would keep k = 2 (more coherent); the quantile rule keeps only k = 3
+    assert topics.suggest_k(table, column="min_stability") == 2
+    assert topics.suggest_k(table) == 3
+    assert "in 90% of the runs (k in [3])" in topics.explain_k(table, 3)
+
+
+def test_select_k_uses_twenty_seeds_by_default(planted):
+    texts, dtm, vocabulary = planted
+    table, runs = topics.select_k(dtm, vocabulary, texts, k_values=[3], n_top_words=5)
+    assert sorted(runs["random_state"].unique()) == list(range(1, 21))
+    assert table.attrs["n_runs"] == 20
+
+
+def test_k_choice_frequency_repeats_the_rule_for_each_seed_set(planted):
+    from analysis.plots.stats import plot_k_choice
+
+    texts, dtm, vocabulary = planted
+    seed_sets = [range(1, 4), range(4, 7)]
+    table = topics.k_choice_frequency(dtm, vocabulary, texts, k_values=[2, 3, 4], seed_sets=seed_sets,
+                                      n_top_words=5)
+    assert table["n_components"].tolist() == [2, 3, 4]
+    assert table["n_chosen"].sum() == 2 and (table["n_seed_sets"] == 2).all()
+    for label, seeds in zip(["1-3", "4-6"], seed_sets):
+        selection, _ = topics.select_k(dtm, vocabulary, texts, k_values=[2, 3, 4], random_states=seeds,
+                                       n_top_words=5)
+        assert table.attrs["choices"][label] == topics.suggest_k(selection)
+    by_k = table.set_index("n_components")
+    for k in (2, 3, 4):
+        chosen_by = [label for label, c in table.attrs["choices"].items() if c == k]
+        assert by_k.loc[k, "n_chosen"] == len(chosen_by) and by_k.loc[k, "seed_sets"] == "; ".join(chosen_by)
+    # three planted blocks: at k = 4 one topic splits a block differently from run to run
+    assert by_k.loc[4, "n_chosen"] == 0
+    mean_rule = topics.k_choice_frequency(dtm, vocabulary, texts, k_values=[2, 3, 4], seed_sets=seed_sets[:1],
+                                          n_top_words=5, column="min_stability")
+    selection, _ = topics.select_k(dtm, vocabulary, texts, k_values=[2, 3, 4], random_states=seed_sets[0],
+                                   n_top_words=5)
+    assert mean_rule.attrs["choices"]["1-3"] == topics.suggest_k(selection, column="min_stability")
+    fig = plot_k_choice(table)
+    assert [int(t) for t in fig.axes[0].get_xticks()] == [2, 3, 4]
 
 
 def test_suggest_k_falls_back_to_most_stable_and_explains():
