@@ -23,10 +23,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+import re
 import sys
 import tempfile
 import time
 import warnings
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,8 +69,9 @@ class PipelineResult:
         of the article, ``para_id`` its paragraph (as :func:`analysis.corpus.paragraphs`),
         ``start``/``end`` offsets into the normalized paragraph.
     timings : dict of str to float
-        Seconds: ``load``, ``tokenize``, ``count``, ``themes`` summed over chunks (worker
-        seconds), ``stream`` (wall time of the chunked part), ``merge``, ``write`` and
+        Seconds: ``load``, ``tokenize``, ``count``, ``themes`` summed over chunks (wall time
+        in the workers; ``load_cpu``... their CPU time, lower when the machine is shared),
+        ``stream`` (wall time of the chunked part), ``merge``, ``write`` and
         ``total`` (wall).
     n_chunks : int
         Chunks the pages were cut into.
@@ -245,6 +248,9 @@ def load_files(files: list, fieldnames: list, rows: dict) -> tuple[pd.DataFrame,
     return units, messages
 
 
+_SENTENCE_END_RE = re.compile(r"[.!?;](?=\s|$)|\n")
+
+
 def code_themes(paragraphs: pd.DataFrame, codebook=None) -> pd.DataFrame:
     """The matches table of some paragraphs: one row per theme match, :data:`MATCH_COLUMNS`.
 
@@ -263,21 +269,23 @@ def code_themes(paragraphs: pd.DataFrame, codebook=None) -> pd.DataFrame:
     -------
     pandas.DataFrame
     """
-    import re
-
     from analysis.text import normalize
     from analysis.themes import theme_matches
 
     found = theme_matches(paragraphs["text"].reset_index(drop=True), codebook)
     pos = found["index"].to_numpy(dtype=np.int64)
-    texts = [normalize(t) for t in paragraphs["text"].to_numpy()[pos]] if len(found) else []
-    boundary = re.compile(r"[.!?;](?=\s|$)|\n")
+    texts = paragraphs["text"].to_numpy()
+    bounds = {}
     sentences = []
-    for text, s, e in zip(texts, found["start"], found["end"]):
-        before = [m.end() for m in boundary.finditer(text, 0, s)]
-        after = boundary.search(text, e)
-        sentences.append(text[before[-1] if before else 0:after.start() + (after.group() != "\n")
-                              if after else len(text)].strip())
+    for k, s, e in zip(pos.tolist(), found["start"].tolist(), found["end"].tolist()):
+        if k not in bounds:
+            text = normalize(texts[k])
+            bounds[k] = (text, [m.start() for m in _SENTENCE_END_RE.finditer(text)])
+        text, ends = bounds[k]
+        i, j = bisect_left(ends, s), bisect_left(ends, e)
+        first = ends[i - 1] + 1 if i else 0
+        last = ends[j] + (text[ends[j]] != "\n") if j < len(ends) else len(text)
+        sentences.append(text[first:last].strip())
     out = pd.DataFrame({
         "unit_id": paragraphs["doc_id"].to_numpy()[pos].astype(str),
         "para_id": paragraphs["para_id"].to_numpy()[pos].astype(np.int64),
@@ -301,6 +309,20 @@ def _page_digests(files: list, names: set) -> dict[str, str]:
     return out
 
 
+class _Clock:
+    """Wall and CPU seconds of consecutive stages, into ``seconds[name]`` and ``seconds[name + "_cpu"]``."""
+
+    def __init__(self, seconds: dict):
+        self.seconds = seconds
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+
+    def lap(self, name: str) -> None:
+        wall, cpu = time.perf_counter(), time.process_time()
+        self.seconds[name] = wall - self.wall
+        self.seconds[name + "_cpu"] = cpu - self.cpu
+        self.wall, self.cpu = wall, cpu
+
+
 def process_chunk(files: list, fieldnames: list, rows: dict, codebook=None,
                   tokenize_options: dict | None = None) -> dict:
     """Load, tokenize, count and theme-code one chunk of pages (runs in a worker).
@@ -318,29 +340,27 @@ def process_chunk(files: list, fieldnames: list, rows: dict, codebook=None,
     -------
     dict
         ``units`` (articles, without texts), ``counts`` (CSR matrix, sorted vocabulary),
-        ``matches``, ``seconds`` per stage (:data:`CHUNK_STAGES`), ``messages`` (loader
+        ``matches``, ``seconds`` per stage (:data:`CHUNK_STAGES`: wall; with ``_cpu``: CPU
+        seconds of the worker process), ``messages`` (loader
         warnings), ``digests`` (page text SHA-256 by file, for duplicates across chunks).
     """
     from analysis.corpus import paragraphs
     from analysis.text import count_matrix, tokenize_series
 
     seconds = {}
-    start = time.perf_counter()
+    clock = _Clock(seconds)
     units, messages = load_files(files, fieldnames, rows)
     articles = units[units["kind"] == "article"].reset_index(drop=True)
     digests = _page_digests(files, set(articles["source_file"]))
-    seconds["load"] = time.perf_counter() - start
-    start = time.perf_counter()
+    clock.lap("load")
     tokens = tokenize_series(articles["text"].tolist(), n_jobs=1, **(tokenize_options or {}))
-    seconds["tokenize"] = time.perf_counter() - start
-    start = time.perf_counter()
+    clock.lap("tokenize")
     X, vocabulary = count_matrix(tokens)
     del tokens
     counts = (X.astype(np.int32), vocabulary)
-    seconds["count"] = time.perf_counter() - start
-    start = time.perf_counter()
+    clock.lap("count")
     matches = code_themes(paragraphs(articles), codebook)
-    seconds["themes"] = time.perf_counter() - start
+    clock.lap("themes")
     return {
         "units": articles.drop(columns=list(DROPPED_UNIT_COLUMNS)),
         "counts": counts,
@@ -418,7 +438,7 @@ def merge_chunks(results, *, progress=None) -> tuple:
     """
     seen = {}
     blocks, units, matches = [], [], []
-    seconds = dict.fromkeys(CHUNK_STAGES, 0.0)
+    seconds = dict.fromkeys([*CHUNK_STAGES, *(name + "_cpu" for name in CHUNK_STAGES)], 0.0)
     for result in results:
         for message in result["messages"]:
             warnings.warn(message, CorpusWarning, stacklevel=3)
