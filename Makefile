@@ -45,11 +45,13 @@ test: $(STAMP)
 	$(PY) -m pytest tests notebooks --nbval --nbval-sanitize-with notebooks/sanitize.cfg --nbval-kernel-name python3
 
 bench: $(STAMP)
-	$(PY) -m benchmarks.run --sizes 1000 10000 100000
+	$(PY) -m benchmarks.run --sizes 1000 10000 100000 --dask-sizes 10000
 	$(PY) -m benchmarks.large_page --megabytes 10
+	$(PY) -m benchmarks.notebooks
 
 bench-smoke: $(STAMP)
-	$(PY) -m benchmarks.run --sizes 100 --no-save
+	$(PY) -m benchmarks.run --sizes 100 --dask-sizes 100 --nltk-max-pages 100 --no-save --no-progress
+	$(PY) -m benchmarks.notebooks --n 2 --floor-only --no-save
 
 pin: $(STAMP)
 	$(PY) -m analysis.corpus pin

@@ -209,3 +209,43 @@ def test_memory_of_a_process_tree_includes_children():
     finally:
         child.kill()
         child.wait()
+
+
+def test_floor_notebooks_only_import_the_stack(tmp_path):
+    import nbformat
+
+    from benchmarks import notebooks
+
+    paths = notebooks.write_floor_notebooks(3, tmp_path)
+    assert [p.name for p in paths] == ["01_floor.ipynb", "02_floor.ipynb", "03_floor.ipynb"]
+    nb = nbformat.read(paths[0], as_version=4)
+    assert [c.source for c in nb.cells] == ["import pandas, sklearn, matplotlib, analysis"]
+    command = notebooks.execute_command("python", paths[0])
+    assert command[:5] == ["python", "-m", "jupyter", "nbconvert", "--to"] and "--execute" in command
+    assert len(notebooks.project_notebooks()) >= 1
+
+
+def test_make_figures_runs_in_a_clean_copy_without_installing(tmp_path):
+    from benchmarks import notebooks
+
+    copy = notebooks.clean_copy(run.BENCHMARKS.parent, tmp_path / "repo")
+    assert (copy / "Makefile").is_file() and (copy / "analysis" / "pipeline.py").is_file()
+    assert not (copy / ".venv").exists() and not (copy / ".git").exists()
+    assert not (copy / "benchmarks" / "work").exists()
+    stamp = tmp_path / "stamp"
+    stamp.touch()
+    dry = subprocess.run(notebooks.make_figures_command(sys.executable, stamp) + ["-n"], cwd=copy,
+                         capture_output=True, text=True, check=True)
+    # every project notebook is executed with this interpreter, and nothing is installed
+    for nb in notebooks.project_notebooks(copy / "notebooks"):
+        assert nb.name in dry.stdout
+    assert sys.executable in dry.stdout
+    assert "pip install" not in dry.stdout and "-m venv" not in dry.stdout
+
+
+def test_verdict_line_compares_with_the_floor():
+    from benchmarks import notebooks
+
+    assert notebooks.verdict_line(50.0, 80.0, 8)["passed"]
+    line = notebooks.verdict_line(75.0, 72.0, 8)
+    assert not line["passed"] and line["line"].startswith("FALL SHORT") and line["value"] == 1.042
