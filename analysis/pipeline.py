@@ -42,6 +42,8 @@ from analysis.paths import METADATA
 CHUNK_STAGES = ("load", "tokenize", "count", "themes")
 #: Columns of the matches table.
 MATCH_COLUMNS = ["unit_id", "para_id", "theme", "subframe", "rule", "start", "end", "match", "sentence"]
+#: Columns of the matches table held as categories (repeated labels and sentences: far less memory).
+CATEGORY_COLUMNS = ("unit_id", "theme", "subframe", "rule", "sentence")
 #: Columns of the units table dropped from the result (the texts stay with the pages).
 DROPPED_UNIT_COLUMNS = ("text", "captions")
 #: Schedulers accepted by :func:`run`.
@@ -67,7 +69,8 @@ class PipelineResult:
     matches : pandas.DataFrame
         One row per theme match, columns :data:`MATCH_COLUMNS`; ``unit_id`` is the ``doc_id``
         of the article, ``para_id`` its paragraph (as :func:`analysis.corpus.paragraphs`),
-        ``start``/``end`` offsets into the normalized paragraph.
+        ``start``/``end`` offsets into the normalized paragraph; :data:`CATEGORY_COLUMNS` are
+        categoricals (sorted categories).
     timings : dict of str to float
         Seconds: ``load``, ``tokenize``, ``count``, ``themes`` summed over chunks (wall time
         in the workers; ``load_cpu``... their CPU time, lower when the machine is shared),
@@ -359,7 +362,7 @@ def process_chunk(files: list, fieldnames: list, rows: dict, codebook=None,
     del tokens
     counts = (X.astype(np.int32), vocabulary)
     clock.lap("count")
-    matches = code_themes(paragraphs(articles), codebook)
+    matches = code_themes(paragraphs(articles), codebook).astype({c: "category" for c in CATEGORY_COLUMNS})
     clock.lap("themes")
     return {
         "units": articles.drop(columns=list(DROPPED_UNIT_COLUMNS)),
@@ -601,7 +604,7 @@ def run(source, *, metadata=METADATA, codebook=None, chunk_size: int = 2000, n_j
     merge_start = time.perf_counter()
     dtm, vocabulary = merge_counts(blocks)
     result = PipelineResult(dtm=dtm, vocabulary=vocabulary, units=_concat(units, ()),
-                            matches=_finish_matches(_concat(matches, MATCH_COLUMNS)), timings=timings,
+                            matches=concat_matches(matches), timings=timings,
                             n_chunks=len(chunks))
     timings["merge"] = time.perf_counter() - merge_start
     write_start = time.perf_counter()
@@ -612,11 +615,29 @@ def run(source, *, metadata=METADATA, codebook=None, chunk_size: int = 2000, n_j
     return result
 
 
-def _finish_matches(matches: pd.DataFrame) -> pd.DataFrame:
-    """Matches with their repeated labels as categories (far less memory on large corpora)."""
-    if matches.empty:
-        return matches.astype({"para_id": "int64", "start": "int64", "end": "int64"})
-    return matches.astype({"theme": "category", "subframe": "category", "rule": "category"})
+def concat_matches(frames: list) -> pd.DataFrame:
+    """Concatenate matches tables; :data:`CATEGORY_COLUMNS` become categories in sorted order.
+
+    The categories of each chunk are united (no detour through Python strings) and sorted, so
+    that the table is the same whatever the chunks.
+    """
+    from pandas.api.types import union_categoricals
+
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        empty = pd.DataFrame({c: pd.Series([], dtype="str") for c in MATCH_COLUMNS})
+        return empty.astype({"para_id": "int64", "start": "int64", "end": "int64",
+                             **{c: "category" for c in CATEGORY_COLUMNS}})
+    columns = {}
+    for column in MATCH_COLUMNS:
+        parts = [f[column] for f in frames]
+        if column in CATEGORY_COLUMNS:
+            united = union_categoricals([p.astype("category") for p in parts],
+                                        ignore_order=True).remove_unused_categories()
+            columns[column] = united.reorder_categories(sorted(united.categories))
+        else:
+            columns[column] = pd.concat(parts, ignore_index=True)
+    return pd.DataFrame(columns, columns=MATCH_COLUMNS)
 
 
 # --------------------------------------------------------------------------------------------

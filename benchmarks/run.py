@@ -773,6 +773,13 @@ def save_results(result, results_dir=RESULTS):
     return json_path, figure_path
 
 
+def _shown(path):
+    """``path`` relative to the project when it is inside it."""
+    path = Path(path).resolve()
+    root = BENCHMARKS.parent.resolve()
+    return path.relative_to(root) if path.is_relative_to(root) else path
+
+
 def parse_args(argv=None):
     """Command-line options (see ``python -m benchmarks.run --help``)."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n")[0])
@@ -841,7 +848,7 @@ def main(argv=None):
     print(f"\nbenchmark wall time: {result['total_seconds']:.0f} s")
     if not args.no_save:
         json_path, figure_path = save_results(result, args.results_dir)
-        print(f"results: {json_path.relative_to(BENCHMARKS.parent)}, {figure_path.relative_to(BENCHMARKS.parent)}")
+        print(f"results: {_shown(json_path)}, {_shown(figure_path)}")
     return 0
 
 
