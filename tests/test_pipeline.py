@@ -47,12 +47,19 @@ def test_dask_on_a_two_worker_local_cluster_equals_joblib(corpus, joblib_result)
         with get_task_stream(client) as stream:
             result = pipeline.run(corpus / "raw", metadata=corpus / "metadata.csv", chunk_size=45,
                                   scheduler="dask", client=client)
+        # the same through the scheduler's address: run opens its own client and closes it
+        by_address = pipeline.run(corpus / "raw", metadata=corpus / "metadata.csv", chunk_size=120,
+                                  scheduler="dask", client=cluster.scheduler_address)
+        n_clients = client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.clients))
     # every chunk ran as a task on the cluster's worker processes
     ran = [t for t in stream.data if "process_task" in str(t["key"]) or "map" in str(t["key"])]
     assert len(ran) >= 5
     assert {t["worker"] for t in ran} <= workers
     assert result.n_chunks == 5
     assert_same(result, joblib_result)
+    assert by_address.n_chunks == 2
+    assert_same(by_address, joblib_result)
+    assert n_clients == 2  # this test's client and the scheduler's own: the one run opened is closed
 
 
 def test_result_covers_every_article_once(corpus, joblib_result):
@@ -173,3 +180,11 @@ def test_merge_counts_maps_each_block_onto_the_sorted_union():
     X, vocabulary = pipeline.merge_counts([a, b])
     assert list(vocabulary) == ["a", "b", "c", "d"]
     assert X.toarray().tolist() == [[0, 1, 0, 0], [0, 0, 0, 2], [3, 1, 0, 0]]
+
+
+def test_progress_bar_only_when_asked(seed_raw, seed_metadata, capsys):
+    pipeline.run(seed_raw, metadata=seed_metadata, scheduler="serial", chunk_size=2)
+    assert capsys.readouterr().err == ""
+    pipeline.run(seed_raw, metadata=seed_metadata, scheduler="serial", chunk_size=2, progress=True)
+    err = capsys.readouterr().err
+    assert "5 pages" in err and "3/3" in err
