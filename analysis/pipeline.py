@@ -523,6 +523,19 @@ def _run_dask(tasks: list, client, n_jobs: int):
 # The pipeline
 # --------------------------------------------------------------------------------------------
 
+def effective_n_jobs(n_jobs: int) -> int:
+    """Worker processes for ``n_jobs`` as joblib reads it: -1 all cores, -2 all but one...
+
+    Raises
+    ------
+    ValueError
+        For ``n_jobs == 0``.
+    """
+    if n_jobs == 0:
+        raise ValueError("n_jobs must not be 0 (1 runs here, -1 uses every core)")
+    return n_jobs if n_jobs > 0 else max(1, (os.cpu_count() or 1) + 1 + n_jobs)
+
+
 def run(source, *, metadata=METADATA, codebook=None, chunk_size: int = 2000, n_jobs: int = 2,
         scheduler: str = "joblib", client=None, out_dir=None, progress: bool = False,
         tokenize_options: dict | None = None) -> PipelineResult:
@@ -539,7 +552,8 @@ def run(source, *, metadata=METADATA, codebook=None, chunk_size: int = 2000, n_j
     chunk_size : int, default 2000
         Pages per chunk (fewer when that gives each of ``n_jobs`` workers a chunk).
     n_jobs : int, default 2
-        Worker processes for joblib, and for the ``LocalCluster`` started for Dask.
+        Worker processes for joblib, and for the ``LocalCluster`` started for Dask (-1: one per
+        core).
     scheduler : {"joblib", "dask", "serial"}
     client : distributed.Client, str or None
         Dask only: a client, or a scheduler address; None starts a ``LocalCluster`` of
@@ -572,6 +586,7 @@ def run(source, *, metadata=METADATA, codebook=None, chunk_size: int = 2000, n_j
     """
     if scheduler not in SCHEDULERS:
         raise ValueError(f"scheduler must be one of {', '.join(SCHEDULERS)}, not {scheduler!r}")
+    n_jobs = effective_n_jobs(n_jobs)
     start = time.perf_counter()
     files = list_pages(source)
     fieldnames, rows = read_metadata_rows(metadata)

@@ -1,4 +1,5 @@
 """The chunked pipeline (analysis.pipeline): same output whatever the chunks and the backend."""
+import os
 import shutil
 import warnings
 
@@ -170,6 +171,10 @@ def test_bad_input_is_refused_with_the_path(tmp_path, seed_metadata):
         pipeline.run(tmp_path, scheduler="spark")
     with pytest.raises(ValueError, match="chunk_size"):
         pipeline.chunk_files([1, 2], 0)
+    with pytest.raises(ValueError, match="n_jobs"):
+        pipeline.run(tmp_path, n_jobs=0)
+    assert pipeline.effective_n_jobs(-1) == (os.cpu_count() or 1)
+    assert pipeline.effective_n_jobs(3) == 3
 
 
 def test_merge_counts_maps_each_block_onto_the_sorted_union():
@@ -188,3 +193,25 @@ def test_progress_bar_only_when_asked(seed_raw, seed_metadata, capsys):
     pipeline.run(seed_raw, metadata=seed_metadata, scheduler="serial", chunk_size=2, progress=True)
     err = capsys.readouterr().err
     assert "5 pages" in err and "3/3" in err
+
+
+def _workers():
+    """Child processes of this one, but multiprocessing's resource tracker (a lasting singleton)."""
+    from benchmarks.run import descendants
+
+    out = set()
+    for pid in descendants(os.getpid()):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                if b"resource_tracker" not in f.read():
+                    out.add(pid)
+        except OSError:
+            pass
+    return out
+
+
+def test_dask_without_a_client_starts_a_local_cluster_and_closes_it(seed_raw, seed_metadata):
+    before = _workers()
+    result = pipeline.run(seed_raw, metadata=seed_metadata, scheduler="dask", n_jobs=1, chunk_size=2)
+    assert _workers() <= before  # no scheduler or worker process left behind
+    assert_same(result, pipeline.run(seed_raw, metadata=seed_metadata, scheduler="serial"))
