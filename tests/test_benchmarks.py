@@ -149,7 +149,7 @@ def test_run_ours_codes_every_article_and_returns_every_figure(corpus):
     assert result["n_matches"] > N_PAGES
     # every article is theme-coded: nothing is sampled or extrapolated
     assert result["themes_ms_per_article"] == pytest.approx(
-        1000 * result["worker_seconds"]["themes"] / N_PAGES, abs=1e-3)
+        1000 * result["worker_seconds"]["themes"] / N_PAGES, abs=0.01)
     assert "extrapolated" not in str(result)
     assert result["end_to_end_seconds"] >= result["end_to_end_without_nmf_seconds"] > 0
     assert result["peak_rss_mib"] >= 10
