@@ -73,11 +73,13 @@ report-check: $(STAMP)
 	@$(PY) -m analysis.report check --browser
 
 bench: $(STAMP)
-	$(PY) -m benchmarks.run --sizes 1000 10000 100000
+	$(PY) -m benchmarks.run --sizes 1000 10000 100000 --dask-sizes 10000
 	$(PY) -m benchmarks.large_page --megabytes 10
+	$(PY) -m benchmarks.notebooks
 
 bench-smoke: $(STAMP)
-	$(PY) -m benchmarks.run --sizes 100 --no-save
+	$(PY) -m benchmarks.run --sizes 100 --dask-sizes 100 --nltk-max-pages 100 --no-save --no-progress
+	$(PY) -m benchmarks.notebooks --n 2 --floor-only --no-save
 
 # make pin adds new pages only; a deliberate change to a pinned page: make pin ACCEPT=NAME[,NAME...]
 pin: $(STAMP)

@@ -21,10 +21,10 @@ import time
 from pathlib import Path
 
 from analysis import corpus
-from analysis.paths import BENCHMARKS, RAW
+from analysis.paths import BENCHMARKS, SEED_RAW
 
 
-def build_page(megabytes: float, raw_dir: Path = RAW) -> str:
+def build_page(megabytes: float, raw_dir: Path = SEED_RAW) -> str:
     """Return a synthetic page of about ``megabytes`` MB built from real seed paragraphs.
 
     Half of the bytes go to the article body, half to teasers (each made distinct by a number in
@@ -34,14 +34,14 @@ def build_page(megabytes: float, raw_dir: Path = RAW) -> str:
     ----------
     megabytes : float
         Target size in MB (10**6 bytes of UTF-8).
-    raw_dir : pathlib.Path
-        Folder of seed pages to draw paragraphs from.
+    raw_dir : pathlib.Path, default :data:`analysis.paths.SEED_RAW`
+        Folder of seed pages to draw paragraphs from (the frozen seed copy, not ``data/raw/``).
 
     Returns
     -------
     str
     """
-    units = corpus.load_corpus(raw_dir)
+    units = corpus.load_corpus(raw_dir, metadata=None)
     paras = corpus.paragraphs(units)
     body = [p for p in paras[paras.kind == "article"].text]
     leads = [p for p in paras[paras.kind == "related"].text]

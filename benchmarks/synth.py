@@ -1,4 +1,4 @@
-"""Seeded synthetic corpora of French news pages laid out like the seed pages in ``data/raw/``.
+"""Seeded synthetic corpora of French news pages laid out like the five seed pages.
 
 Each page is a plain-text file in one of the two layouts of the seed corpus:
 
@@ -14,7 +14,8 @@ Each page is a plain-text file in one of the two layouts of the seed corpus:
 Words are drawn from wordfreq's French list (the 200,000 most frequent words, with probabilities
 from ``wordfreq.word_frequency``), so the vocabulary is Zipf-distributed and keeps growing with the
 corpus size, as in a real archive; about a quarter of the sentences are real sentences from the
-seed pages, so the policy vocabulary (``transformation numérique``, ``Résolution 57-NQ/TW``...) is
+frozen copy of the five seed pages (:data:`analysis.paths.SEED_RAW`, never ``data/raw/``, so that a
+page added to the corpus changes no benchmark corpus), so the policy vocabulary (``transformation numérique``, ``Résolution 57-NQ/TW``...) is
 present. Teasers come from a pool in which teaser ``k`` is shown on pages ``10 k - 290 .. 10 k + 9``:
 each teaser recurs on many neighbouring pages, as on the real sites.
 
@@ -36,7 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
-from analysis.paths import BENCHMARKS, RAW
+from analysis.paths import BENCHMARKS, SEED_RAW
 
 #: Bump when the generator changes, so that cached corpora are rewritten.
 SYNTH_VERSION = 2
@@ -104,7 +105,7 @@ def zipf_vocabulary(n_words=200_000, lang="fr"):
     return np.array(words, dtype=object), cdf
 
 
-def seed_sentences(raw_dir=RAW):
+def seed_sentences(raw_dir=SEED_RAW):
     """Split the body paragraphs of the seed pages into sentences.
 
     Only lines longer than 150 characters that are neither captions nor ``>>`` links are read;
@@ -112,8 +113,9 @@ def seed_sentences(raw_dir=RAW):
 
     Parameters
     ----------
-    raw_dir : path-like, default :data:`analysis.paths.RAW`
-        Folder of ``*.txt`` pages.
+    raw_dir : path-like, default :data:`analysis.paths.SEED_RAW`
+        Folder of ``*.txt`` pages: by default the frozen copy of the five seed pages, never
+        ``data/raw/``, so that the generated corpora do not change when a page is added there.
 
     Returns
     -------
@@ -344,7 +346,7 @@ def corpus_dir(n_pages, seed=0, work=WORK):
     return Path(work) / f"synth_{n_pages}_seed{seed}"
 
 
-def write_corpus(n_pages, out_dir=None, *, seed=0, n_jobs=1, raw_dir=RAW, overwrite=False,
+def write_corpus(n_pages, out_dir=None, *, seed=0, n_jobs=1, raw_dir=SEED_RAW, overwrite=False,
                  block_size=2000, progress=False):
     """Write ``n_pages`` synthetic pages and their ``metadata.csv``; reuse a complete cached corpus.
 
@@ -360,8 +362,8 @@ def write_corpus(n_pages, out_dir=None, *, seed=0, n_jobs=1, raw_dir=RAW, overwr
     seed : int, default 0
     n_jobs : int, default 1
         Worker processes (joblib); the output does not depend on it.
-    raw_dir : path-like, default :data:`analysis.paths.RAW`
-        Seed pages whose sentences are mixed in.
+    raw_dir : path-like, default :data:`analysis.paths.SEED_RAW`
+        Seed pages whose sentences are mixed in (the frozen seed copy, not ``data/raw/``).
     overwrite : bool, default False
     block_size : int, default 2000
         Pages per joblib task.

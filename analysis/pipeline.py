@@ -1,0 +1,721 @@
+"""The corpus pipeline in chunks: load → tokenize → count → code themes, on one machine or many.
+
+:func:`run` streams the pages of a source in chunks of files. Each chunk is loaded and parsed
+(:func:`analysis.corpus.load_corpus`), its articles are tokenized and lemmatized
+(:func:`analysis.text.tokenize_series`), counted into a sparse matrix over the chunk's own
+vocabulary, and coded for themes (one row per match). Only these results travel back; the
+texts and tokens of a chunk never accumulate, so memory follows the document-term matrix,
+not the text of the corpus. The main process then merges the count blocks onto one sorted
+vocabulary. The result does not depend on the chunk size or on the backend:
+
+- ``scheduler="serial"``: every chunk in this process;
+- ``scheduler="joblib"`` (default): ``n_jobs`` worker processes on this machine;
+- ``scheduler="dask"``: a ``dask.bag`` over the chunks, computed by a ``distributed.Client``
+  (given, or at an address, or on a ``LocalCluster`` started and closed here).
+
+Documents are the article units of the loader (rows of the matrix, of ``units`` and the
+``unit_id`` of ``matches``); related units (teasers, links) are not part of the result.
+
+Importing this module imports neither Dask nor joblib and creates nothing.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import re
+import sys
+import tempfile
+import time
+import warnings
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.errors import CorpusError, CorpusWarning
+from analysis.paths import METADATA
+
+#: Stages timed inside each chunk (seconds summed over chunks: worker seconds).
+CHUNK_STAGES = ("load", "tokenize", "count", "themes")
+#: Columns of the matches table.
+MATCH_COLUMNS = ["unit_id", "para_id", "theme", "subframe", "rule", "start", "end", "match", "sentence"]
+#: Columns of the matches table held as categories (repeated labels and sentences: far less memory).
+CATEGORY_COLUMNS = ("unit_id", "theme", "subframe", "rule", "sentence")
+#: Columns of the units table dropped from the result (the texts stay with the pages).
+DROPPED_UNIT_COLUMNS = ("text", "captions")
+#: Schedulers accepted by :func:`run`.
+SCHEDULERS = ("joblib", "dask", "serial")
+#: File names written by :func:`write_result` in ``out_dir``.
+OUTPUT_FILES = {"units": "units.parquet", "matches": "matches.parquet", "dtm": "dtm.npz",
+                "vocabulary": "vocabulary.txt"}
+
+
+@dataclass
+class PipelineResult:
+    """What :func:`run` returns.
+
+    Attributes
+    ----------
+    dtm : scipy.sparse.csr_matrix of int32
+        Token counts, one row per article (rows of ``units``), columns of ``vocabulary``.
+    vocabulary : numpy.ndarray of str (dtype object)
+        Sorted terms (as :func:`analysis.text.document_term_matrix` sorts them).
+    units : pandas.DataFrame
+        The article units of :func:`analysis.corpus.load_corpus`, in file order, without
+        :data:`DROPPED_UNIT_COLUMNS`.
+    matches : pandas.DataFrame
+        One row per theme match, columns :data:`MATCH_COLUMNS`; ``unit_id`` is the ``doc_id``
+        of the article, ``para_id`` its paragraph (as :func:`analysis.corpus.paragraphs`),
+        ``start``/``end`` offsets into the normalized paragraph; :data:`CATEGORY_COLUMNS` are
+        categoricals (sorted categories).
+    timings : dict of str to float
+        Seconds: ``load``, ``tokenize``, ``count``, ``themes`` summed over chunks (wall time
+        in the workers; ``load_cpu``... their CPU time, lower when the machine is shared),
+        ``stream`` (wall time of the chunked part), ``merge``, ``write`` and
+        ``total`` (wall).
+    n_chunks : int
+        Chunks the pages were cut into.
+    """
+
+    dtm: object
+    vocabulary: np.ndarray
+    units: pd.DataFrame
+    matches: pd.DataFrame
+    timings: dict = field(default_factory=dict)
+    n_chunks: int = 0
+
+    def tfidf(self):
+        """scikit-learn's default TF-IDF of :attr:`dtm` (smooth idf, rows L2-normalized).
+
+        Returns
+        -------
+        scipy.sparse.csr_matrix of float64
+            Equal to ``analysis.text.document_term_matrix(texts, weighting="tfidf")[0]``.
+        """
+        from sklearn.feature_extraction.text import TfidfTransformer
+
+        return TfidfTransformer().fit_transform(self.dtm).tocsr()
+
+
+# --------------------------------------------------------------------------------------------
+# Files and chunks
+# --------------------------------------------------------------------------------------------
+
+def list_pages(source) -> list[Path]:
+    """The page files of ``source``, in the loader's order (file name).
+
+    Parameters
+    ----------
+    source : path-like or sequence of path-like
+        A folder (its ``*.txt`` files, as :func:`analysis.corpus.load_corpus` reads them) or a
+        list of page files.
+
+    Returns
+    -------
+    list of pathlib.Path
+
+    Raises
+    ------
+    CorpusError
+        When the folder or a listed file does not exist, or two files share a name.
+    """
+    if isinstance(source, (str, os.PathLike)):
+        folder = Path(source)
+        if not folder.is_dir():
+            raise CorpusError(f"{folder}: raw folder not found")
+        return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".txt")
+    files = [Path(p) for p in source]
+    for path in files:
+        if not path.is_file():
+            raise CorpusError(f"{path}: page not found")
+    names = [p.name for p in files]
+    if len(set(names)) != len(names):
+        twice = sorted({n for n in names if names.count(n) > 1})
+        raise CorpusError(f"{twice[0]}: two pages share this file name")
+    return sorted(files, key=lambda p: p.name)
+
+
+def chunk_files(files: list, chunk_size: int = 2000, n_jobs: int = 1) -> list[list]:
+    """Cut ``files`` into chunks of ``chunk_size``, or fewer when that gives every worker one.
+
+    Parameters
+    ----------
+    files : list
+    chunk_size : int, default 2000
+    n_jobs : int, default 1
+
+    Returns
+    -------
+    list of list
+    """
+    if chunk_size < 1:
+        raise ValueError(f"chunk_size must be at least 1, not {chunk_size}")
+    size = max(1, min(chunk_size, -(-len(files) // max(1, n_jobs))))
+    return [files[i:i + size] for i in range(0, len(files), size)]
+
+
+def read_metadata_rows(metadata) -> tuple[list[str], dict[str, dict]]:
+    """The raw rows of a metadata table, by file (first row of a file listed twice).
+
+    The table is first read by :func:`analysis.corpus.load_metadata`, which raises on a missing
+    file or column; its problems (bad dates, duplicate rows) are emitted once here as
+    :class:`CorpusWarning`.
+
+    Parameters
+    ----------
+    metadata : path-like or None
+
+    Returns
+    -------
+    fieldnames : list of str
+        The table's header ([] for None).
+    rows : dict of str to dict
+    """
+    from analysis.corpus import load_metadata
+
+    if metadata is None:
+        return [], {}
+    _, problems = load_metadata(metadata)
+    for problem in problems:
+        warnings.warn(f"{metadata}: {problem}", CorpusWarning, stacklevel=3)
+    with open(metadata, newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        rows = {}
+        for row in reader:
+            rows.setdefault(row["file"], row)
+        return list(reader.fieldnames or []), rows
+
+
+# --------------------------------------------------------------------------------------------
+# One chunk: the only two functions that know today's loader and theme engine
+# --------------------------------------------------------------------------------------------
+
+def _link(source: Path, target: Path) -> None:
+    """Hard-link ``source`` as ``target`` (a symbolic link across file systems)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        os.symlink(source, target)
+
+
+def load_files(files: list, fieldnames: list, rows: dict) -> tuple[pd.DataFrame, list[str]]:
+    """Load and parse some pages with :func:`analysis.corpus.load_corpus`.
+
+    ``load_corpus`` reads a folder: the files are linked into a temporary folder with their own
+    metadata rows, loaded, and the folder is removed. Loader warnings are returned with the
+    temporary folder replaced by the pages' own folder; warnings about the metadata table are
+    left to :func:`read_metadata_rows`, which reads the real table once.
+
+    Parameters
+    ----------
+    files : list of pathlib.Path
+    fieldnames : list of str
+        Header of the metadata table ([] to load without one).
+    rows : dict of str to dict
+        Metadata rows by file name (only those of ``files`` are used).
+
+    Returns
+    -------
+    units : pandas.DataFrame
+    messages : list of str
+    """
+    from analysis.corpus import load_corpus
+
+    with tempfile.TemporaryDirectory(prefix="vn-pipeline-") as scratch:
+        raw = Path(scratch) / "raw"
+        raw.mkdir()
+        folders = {}
+        for path in files:
+            _link(Path(path).resolve(), raw / path.name)
+            folders[path.name] = Path(path).parent
+        metadata = None
+        if fieldnames:
+            metadata = Path(scratch) / "metadata.csv"
+            with open(metadata, "w", newline="", encoding="utf-8") as f:
+                writer = csv.DictWriter(f, fieldnames=fieldnames, lineterminator="\n")
+                writer.writeheader()
+                writer.writerows(rows[p.name] for p in files if p.name in rows)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            units = load_corpus(raw, metadata, on_error="warn")
+    messages = []
+    prefix = str(raw) + os.sep
+    for w in caught:
+        text = str(w.message)
+        if text.startswith(prefix):
+            name = text[len(prefix):].split(":", 1)[0]
+            messages.append(str(folders.get(name, raw) / name) + text[len(prefix) + len(name):])
+    return units, messages
+
+
+_SENTENCE_END_RE = re.compile(r"[.!?;](?=\s|$)|\n")
+
+
+def code_themes(paragraphs: pd.DataFrame, codebook=None) -> pd.DataFrame:
+    """The matches table of some paragraphs: one row per theme match, :data:`MATCH_COLUMNS`.
+
+    Adapter over :func:`analysis.themes.theme_matches` (paragraph by paragraph: a match never
+    spans a blank line, so this equals matching whole texts); ``sentence`` is the sentence of
+    the normalized paragraph holding the match (sentences end at ``. ! ? ;`` before a space
+    or at a line break, as the theme engine's cues do).
+
+    Parameters
+    ----------
+    paragraphs : pandas.DataFrame
+        :func:`analysis.corpus.paragraphs` output (``doc_id``, ``para_id``, ``text``).
+    codebook : Codebook, path or None
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    from analysis.text import normalize
+    from analysis.themes import theme_matches
+
+    found = theme_matches(paragraphs["text"].reset_index(drop=True), codebook)
+    pos = found["index"].to_numpy(dtype=np.int64)
+    texts = paragraphs["text"].to_numpy()
+    bounds = {}
+    sentences = []
+    for k, s, e in zip(pos.tolist(), found["start"].tolist(), found["end"].tolist()):
+        if k not in bounds:
+            text = normalize(texts[k])
+            bounds[k] = (text, [m.start() for m in _SENTENCE_END_RE.finditer(text)])
+        text, ends = bounds[k]
+        i, j = bisect_left(ends, s), bisect_left(ends, e)
+        first = ends[i - 1] + 1 if i else 0
+        last = ends[j] + (text[ends[j]] != "\n") if j < len(ends) else len(text)
+        sentences.append(text[first:last].strip())
+    out = pd.DataFrame({
+        "unit_id": paragraphs["doc_id"].to_numpy()[pos].astype(str),
+        "para_id": paragraphs["para_id"].to_numpy()[pos].astype(np.int64),
+        "theme": found["theme"].to_numpy(), "subframe": found["subframe"].to_numpy(),
+        "rule": found["pattern"].to_numpy(), "start": found["start"].to_numpy(dtype=np.int64),
+        "end": found["end"].to_numpy(dtype=np.int64), "match": found["match"].to_numpy(),
+        "sentence": sentences,
+    }, columns=MATCH_COLUMNS)
+    return out.astype({c: "str" for c in ("unit_id", "theme", "subframe", "rule", "match", "sentence")})
+
+
+def _page_digests(files: list, names: set) -> dict[str, str]:
+    """SHA-256 of the decoded text of the pages in ``names`` (the loader's duplicate key)."""
+    from analysis.corpus import decode_page
+
+    out = {}
+    for path in files:
+        if path.name in names:
+            text, _ = decode_page(Path(path).read_bytes())
+            out[path.name] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return out
+
+
+class _Clock:
+    """Wall and CPU seconds of consecutive stages, into ``seconds[name]`` and ``seconds[name + "_cpu"]``."""
+
+    def __init__(self, seconds: dict):
+        self.seconds = seconds
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+
+    def lap(self, name: str) -> None:
+        wall, cpu = time.perf_counter(), time.process_time()
+        self.seconds[name] = wall - self.wall
+        self.seconds[name + "_cpu"] = cpu - self.cpu
+        self.wall, self.cpu = wall, cpu
+
+
+def process_chunk(files: list, fieldnames: list, rows: dict, codebook=None,
+                  tokenize_options: dict | None = None) -> dict:
+    """Load, tokenize, count and theme-code one chunk of pages (runs in a worker).
+
+    Parameters
+    ----------
+    files : list of pathlib.Path
+    fieldnames, rows
+        From :func:`read_metadata_rows`.
+    codebook : Codebook, path or None
+    tokenize_options : dict or None
+        Keyword arguments of :func:`analysis.text.tokenize`.
+
+    Returns
+    -------
+    dict
+        ``units`` (articles, without texts), ``counts`` (CSR matrix, sorted vocabulary),
+        ``matches``, ``seconds`` per stage (:data:`CHUNK_STAGES`: wall; with ``_cpu``: CPU
+        seconds of the worker process), ``messages`` (loader
+        warnings), ``digests`` (page text SHA-256 by file, for duplicates across chunks).
+    """
+    from analysis.corpus import paragraphs
+    from analysis.text import count_matrix, tokenize_series
+
+    seconds = {}
+    clock = _Clock(seconds)
+    units, messages = load_files(files, fieldnames, rows)
+    articles = units[units["kind"] == "article"].reset_index(drop=True)
+    digests = _page_digests(files, set(articles["source_file"]))
+    clock.lap("load")
+    tokens = tokenize_series(articles["text"].tolist(), n_jobs=1, **(tokenize_options or {}))
+    clock.lap("tokenize")
+    X, vocabulary = count_matrix(tokens)
+    del tokens
+    counts = (X.astype(np.int32), vocabulary)
+    clock.lap("count")
+    matches = code_themes(paragraphs(articles), codebook).astype({c: "category" for c in CATEGORY_COLUMNS})
+    clock.lap("themes")
+    return {
+        "units": articles.drop(columns=list(DROPPED_UNIT_COLUMNS)),
+        "counts": counts,
+        "matches": matches,
+        "seconds": seconds,
+        "messages": messages,
+        "digests": digests,
+    }
+
+
+def _process_task(task: tuple) -> dict:
+    return process_chunk(*task)
+
+
+# --------------------------------------------------------------------------------------------
+# Merging
+# --------------------------------------------------------------------------------------------
+
+def merge_counts(blocks: list) -> tuple:
+    """Stack count blocks, each over its own sorted vocabulary, onto their sorted union.
+
+    Parameters
+    ----------
+    blocks : list of (scipy.sparse.csr_matrix, numpy.ndarray)
+        Count matrices in row order with their sorted vocabularies. The list is emptied as the
+        blocks are copied, so that they are not held twice.
+
+    Returns
+    -------
+    X : scipy.sparse.csr_matrix of int32
+        Rows in block order, columns in sorted vocabulary order, column indices sorted.
+    vocabulary : numpy.ndarray of str (dtype object)
+    """
+    import scipy.sparse as sp
+
+    vocabularies = [np.asarray(v, dtype=object) for _, v in blocks]
+    vocabulary = (np.unique(np.concatenate(vocabularies)) if vocabularies
+                  else np.array([], dtype=object)).astype(object)
+    n_rows = sum(X.shape[0] for X, _ in blocks)
+    nnz = sum(X.nnz for X, _ in blocks)
+    data = np.empty(nnz, dtype=np.int32)
+    indices = np.empty(nnz, dtype=np.int32)
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    row = pos = 0
+    for terms in vocabularies:
+        X, _ = blocks.pop(0)
+        X = X.tocsr()
+        X.sort_indices()
+        mapping = np.searchsorted(vocabulary, terms).astype(np.int32)  # monotone: order kept
+        data[pos:pos + X.nnz] = X.data
+        indices[pos:pos + X.nnz] = mapping[X.indices]
+        indptr[row + 1:row + X.shape[0] + 1] = X.indptr[1:] + pos
+        row += X.shape[0]
+        pos += X.nnz
+    X = sp.csr_matrix((data, indices, indptr), shape=(n_rows, len(vocabulary)))
+    return X, vocabulary
+
+
+def _drop_rows(X, keep: np.ndarray):
+    return X[np.flatnonzero(keep)] if not keep.all() else X
+
+
+def merge_chunks(results, *, progress=None) -> tuple:
+    """Fold chunk results (in chunk order) into the result's parts.
+
+    A page whose text equals a page of an earlier chunk is dropped with a
+    :class:`CorpusWarning`, as the loader does within a folder.
+
+    Returns
+    -------
+    blocks : list
+    units : list of pandas.DataFrame
+    matches : list of pandas.DataFrame
+    seconds : dict
+    """
+    seen = {}
+    blocks, units, matches = [], [], []
+    seconds = dict.fromkeys([*CHUNK_STAGES, *(name + "_cpu" for name in CHUNK_STAGES)], 0.0)
+    for result in results:
+        for message in result["messages"]:
+            warnings.warn(message, CorpusWarning, stacklevel=3)
+        chunk_units = result["units"]
+        X, vocabulary = result["counts"]
+        chunk_matches = result["matches"]
+        keep = np.ones(len(chunk_units), dtype=bool)
+        for k, name in enumerate(chunk_units["source_file"]):
+            digest = result["digests"][name]
+            if digest in seen:
+                keep[k] = False
+                warnings.warn(f"{name}: duplicate: same text as {seen[digest]}; loaded once, from "
+                              f"{seen[digest]}", CorpusWarning, stacklevel=3)
+            else:
+                seen[digest] = name
+        if not keep.all():
+            chunk_matches = chunk_matches[chunk_matches["unit_id"].isin(set(chunk_units["doc_id"][keep]))]
+            chunk_units, X = chunk_units[keep], _drop_rows(X, keep)
+        blocks.append((X, vocabulary))
+        units.append(chunk_units)
+        matches.append(chunk_matches)
+        for name in seconds:
+            seconds[name] += result["seconds"][name]
+        if progress is not None:
+            progress.update(1)
+    return blocks, units, matches, seconds
+
+
+def _concat(frames: list, columns) -> pd.DataFrame:
+    frames = [f for f in frames if len(f)] or frames[:1]
+    if not frames:
+        return pd.DataFrame(columns=list(columns))
+    return pd.concat(frames, ignore_index=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Backends
+# --------------------------------------------------------------------------------------------
+
+def _run_joblib(tasks: list, n_jobs: int):
+    from joblib import Parallel, delayed
+
+    yield from Parallel(n_jobs=n_jobs, return_as="generator")(delayed(_process_task)(t) for t in tasks)
+
+
+def _dask_client(client, n_jobs: int):
+    """A ``distributed.Client``, and the objects this function opened (to close afterwards)."""
+    from distributed import Client, LocalCluster
+
+    if client is None:
+        cluster = LocalCluster(n_workers=max(1, n_jobs), threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        client = Client(cluster)
+        return client, [client, cluster]
+    if isinstance(client, str):
+        client = Client(client)
+        return client, [client]
+    return client, []
+
+
+def _run_dask(tasks: list, client, n_jobs: int):
+    """Chunk results in order, computed as a ``dask.bag`` (one partition per chunk) on a client."""
+    import dask.bag as db
+
+    bag = db.from_sequence(tasks, npartitions=max(1, len(tasks))).map(_process_task)
+    client, opened = _dask_client(client, n_jobs)
+    try:
+        futures = client.compute(bag.to_delayed())
+        for k, future in enumerate(futures):
+            partition = future.result()
+            futures[k] = None  # release the result on the cluster
+            yield from partition
+    finally:
+        for thing in opened:
+            thing.close()
+
+
+# --------------------------------------------------------------------------------------------
+# The pipeline
+# --------------------------------------------------------------------------------------------
+
+def effective_n_jobs(n_jobs: int) -> int:
+    """Worker processes for ``n_jobs`` as joblib reads it: -1 all cores, -2 all but one...
+
+    Raises
+    ------
+    ValueError
+        For ``n_jobs == 0``.
+    """
+    if n_jobs == 0:
+        raise ValueError("n_jobs must not be 0 (1 runs here, -1 uses every core)")
+    return n_jobs if n_jobs > 0 else max(1, (os.cpu_count() or 1) + 1 + n_jobs)
+
+
+def run(source, *, metadata=METADATA, codebook=None, chunk_size: int = 2000, n_jobs: int = 2,
+        scheduler: str = "joblib", client=None, out_dir=None, progress: bool = False,
+        tokenize_options: dict | None = None) -> PipelineResult:
+    """Run load → tokenize → count → code themes over ``source`` in chunks of pages.
+
+    Parameters
+    ----------
+    source : path-like or sequence of path-like
+        A folder of ``*.txt`` pages, or a list of page files (:func:`list_pages`).
+    metadata : path-like or None, default :data:`analysis.paths.METADATA`
+        Metadata table (one row per file), or None.
+    codebook : Codebook, path or None
+        Theme codebook; None reads :data:`analysis.paths.CODEBOOK`.
+    chunk_size : int, default 2000
+        Pages per chunk (fewer when that gives each of ``n_jobs`` workers a chunk).
+    n_jobs : int, default 2
+        Worker processes for joblib, and for the ``LocalCluster`` started for Dask (-1: one per
+        core).
+    scheduler : {"joblib", "dask", "serial"}
+    client : distributed.Client, str or None
+        Dask only: a client, or a scheduler address; None starts a ``LocalCluster`` of
+        ``n_jobs`` single-threaded worker processes and closes it at the end.
+    out_dir : path-like or None
+        If given, the result is written there by :func:`write_result`.
+    progress : bool, default False
+        A tqdm bar over chunks on stderr (for the command line; leave off in notebooks).
+    tokenize_options : dict or None
+        Keyword arguments of :func:`analysis.text.tokenize` (default options otherwise).
+
+    Returns
+    -------
+    PipelineResult
+        The same whatever ``chunk_size``, ``n_jobs`` and ``scheduler``.
+
+    Raises
+    ------
+    CorpusError
+        When the source or the metadata table cannot be read.
+    ValueError
+        For an unknown scheduler or a bad chunk size.
+
+    Examples
+    --------
+    >>> from analysis.paths import SEED_RAW, SEED_METADATA
+    >>> result = run(SEED_RAW, metadata=SEED_METADATA, scheduler="serial")
+    >>> result.dtm.shape[0] == len(result.units) == 5
+    True
+    """
+    if scheduler not in SCHEDULERS:
+        raise ValueError(f"scheduler must be one of {', '.join(SCHEDULERS)}, not {scheduler!r}")
+    n_jobs = effective_n_jobs(n_jobs)
+    start = time.perf_counter()
+    files = list_pages(source)
+    fieldnames, rows = read_metadata_rows(metadata)
+    listed = set(rows) - {p.name for p in files}
+    if isinstance(source, (str, os.PathLike)):
+        for name in sorted(listed):
+            warnings.warn(f"{metadata}: metadata lists {name}, which is not in {source}", CorpusWarning,
+                          stacklevel=2)
+    workers = 1 if scheduler == "serial" else n_jobs
+    chunks = chunk_files(files, chunk_size, workers)
+    tasks = [(chunk, fieldnames, {p.name: rows[p.name] for p in chunk if p.name in rows}, codebook,
+              tokenize_options) for chunk in chunks]
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(tasks), desc=f"{len(files):,} pages", unit="chunk", file=sys.stderr)
+    try:
+        if scheduler == "serial" or (scheduler == "joblib" and n_jobs == 1):
+            results = map(_process_task, tasks)
+        elif scheduler == "joblib":
+            results = _run_joblib(tasks, n_jobs)
+        else:
+            results = _run_dask(tasks, client, n_jobs)
+        blocks, units, matches, timings = merge_chunks(results, progress=bar)
+    finally:
+        if bar is not None:
+            bar.close()
+    timings["stream"] = time.perf_counter() - start
+    merge_start = time.perf_counter()
+    dtm, vocabulary = merge_counts(blocks)
+    result = PipelineResult(dtm=dtm, vocabulary=vocabulary, units=_concat(units, ()),
+                            matches=concat_matches(matches), timings=timings,
+                            n_chunks=len(chunks))
+    timings["merge"] = time.perf_counter() - merge_start
+    write_start = time.perf_counter()
+    if out_dir is not None:
+        write_result(result, out_dir)
+    timings["write"] = time.perf_counter() - write_start
+    timings["total"] = time.perf_counter() - start
+    return result
+
+
+def concat_matches(frames: list) -> pd.DataFrame:
+    """Concatenate matches tables; :data:`CATEGORY_COLUMNS` become categories in sorted order.
+
+    The categories of each chunk are united (no detour through Python strings) and sorted, so
+    that the table is the same whatever the chunks.
+    """
+    from pandas.api.types import union_categoricals
+
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        empty = pd.DataFrame({c: pd.Series([], dtype="str") for c in MATCH_COLUMNS})
+        return empty.astype({"para_id": "int64", "start": "int64", "end": "int64",
+                             **{c: "category" for c in CATEGORY_COLUMNS}})
+    columns = {}
+    for column in MATCH_COLUMNS:
+        parts = [f[column] for f in frames]
+        if column in CATEGORY_COLUMNS:
+            united = union_categoricals([p.astype("category") for p in parts],
+                                        ignore_order=True).remove_unused_categories()
+            columns[column] = united.reorder_categories(sorted(united.categories))
+        else:
+            columns[column] = pd.concat(parts, ignore_index=True)
+    return pd.DataFrame(columns, columns=MATCH_COLUMNS)
+
+
+# --------------------------------------------------------------------------------------------
+# Writing and reading the outputs
+# --------------------------------------------------------------------------------------------
+
+def write_result(result: PipelineResult, out_dir) -> dict[str, Path]:
+    """Write ``units.parquet``, ``matches.parquet``, ``dtm.npz`` and ``vocabulary.txt``.
+
+    Parameters
+    ----------
+    result : PipelineResult
+    out_dir : path-like
+        Created if missing; the four files are replaced.
+
+    Returns
+    -------
+    dict of str to pathlib.Path
+        Path of each part (keys of :data:`OUTPUT_FILES`).
+    """
+    import scipy.sparse as sp
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = {part: out_dir / name for part, name in OUTPUT_FILES.items()}
+    result.units.to_parquet(paths["units"], index=False)
+    result.matches.to_parquet(paths["matches"], index=False)
+    sp.save_npz(paths["dtm"], result.dtm, compressed=True)
+    with open(paths["vocabulary"], "w", encoding="utf-8", newline="\n") as f:
+        f.writelines(term + "\n" for term in result.vocabulary)
+    return paths
+
+
+def read_result(out_dir) -> PipelineResult:
+    """Read back what :func:`write_result` wrote (``timings`` empty).
+
+    Parameters
+    ----------
+    out_dir : path-like
+
+    Returns
+    -------
+    PipelineResult
+
+    Raises
+    ------
+    CorpusError
+        When a file is missing or the matrix and the vocabulary or units disagree.
+    """
+    import scipy.sparse as sp
+
+    out_dir = Path(out_dir)
+    for name in OUTPUT_FILES.values():
+        if not (out_dir / name).is_file():
+            raise CorpusError(f"{out_dir / name}: pipeline output not found")
+    dtm = sp.load_npz(out_dir / OUTPUT_FILES["dtm"]).tocsr()
+    with open(out_dir / OUTPUT_FILES["vocabulary"], encoding="utf-8", newline="\n") as f:
+        vocabulary = np.array(f.read().split("\n")[:-1], dtype=object)
+    units = pd.read_parquet(out_dir / OUTPUT_FILES["units"])
+    matches = pd.read_parquet(out_dir / OUTPUT_FILES["matches"])
+    if dtm.shape != (len(units), len(vocabulary)):
+        raise CorpusError(f"{out_dir / OUTPUT_FILES['dtm']}: shape {dtm.shape} does not match "
+                          f"{len(units)} units and {len(vocabulary)} terms")
+    return PipelineResult(dtm=dtm, vocabulary=vocabulary, units=units, matches=matches, timings={},
+                          n_chunks=0)
+

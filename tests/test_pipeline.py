@@ -1,0 +1,217 @@
+"""The chunked pipeline (analysis.pipeline): same output whatever the chunks and the backend."""
+import os
+import shutil
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import pipeline
+from analysis.corpus import load_corpus, paragraphs
+from analysis.errors import CorpusError, CorpusWarning
+from analysis.text import document_term_matrix
+from analysis.themes import theme_matches
+from benchmarks import synth
+
+N_PAGES = 200
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    """200 synthetic pages (seeded) in the layout of the seed pages."""
+    return synth.write_corpus(N_PAGES, tmp_path_factory.mktemp("pipeline") / "c", seed=11)
+
+
+@pytest.fixture(scope="module")
+def joblib_result(corpus):
+    return pipeline.run(corpus / "raw", metadata=corpus / "metadata.csv", chunk_size=70, n_jobs=2,
+                        scheduler="joblib")
+
+
+def assert_same(a, b):
+    assert a.dtm.shape == b.dtm.shape
+    assert (a.dtm != b.dtm).nnz == 0
+    assert a.dtm.has_sorted_indices and b.dtm.has_sorted_indices
+    np.testing.assert_array_equal(a.vocabulary, b.vocabulary)
+    pd.testing.assert_frame_equal(a.units, b.units)
+    pd.testing.assert_frame_equal(a.matches, b.matches)
+
+
+def test_dask_on_a_two_worker_local_cluster_equals_joblib(corpus, joblib_result):
+    from distributed import Client, LocalCluster, get_task_stream
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        workers = set(client.scheduler_info()["workers"])
+        assert len(workers) == 2
+        with get_task_stream(client) as stream:
+            result = pipeline.run(corpus / "raw", metadata=corpus / "metadata.csv", chunk_size=45,
+                                  scheduler="dask", client=client)
+        # the same through the scheduler's address: run opens its own client and closes it
+        by_address = pipeline.run(corpus / "raw", metadata=corpus / "metadata.csv", chunk_size=120,
+                                  scheduler="dask", client=cluster.scheduler_address)
+        n_clients = client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.clients))
+    # every chunk ran as a task on the cluster's worker processes
+    ran = [t for t in stream.data if "process_task" in str(t["key"]) or "map" in str(t["key"])]
+    assert len(ran) >= 5
+    assert {t["worker"] for t in ran} <= workers
+    assert result.n_chunks == 5
+    assert_same(result, joblib_result)
+    assert by_address.n_chunks == 2
+    assert_same(by_address, joblib_result)
+    assert n_clients == 2  # this test's client and the scheduler's own: the one run opened is closed
+
+
+def test_result_covers_every_article_once(corpus, joblib_result):
+    r = joblib_result
+    assert r.n_chunks == 3
+    assert len(r.units) == N_PAGES == r.dtm.shape[0]
+    assert r.units["doc_id"].is_unique and (r.units["kind"] == "article").all()
+    assert "text" not in r.units.columns
+    assert list(r.units["source_file"]) == sorted(p.name for p in (corpus / "raw").glob("*.txt"))
+    assert set(r.matches["unit_id"]) <= set(r.units["doc_id"])
+    assert list(r.matches.columns) == pipeline.MATCH_COLUMNS
+    assert set(r.timings) >= {"load", "tokenize", "count", "themes", "stream", "merge", "total"}
+
+
+def test_counts_equal_document_term_matrix_of_all_articles_at_once(corpus, joblib_result):
+    units = load_corpus(corpus / "raw", corpus / "metadata.csv")
+    articles = units[units["kind"] == "article"]
+    X, vocabulary = document_term_matrix(articles["text"])
+    np.testing.assert_array_equal(joblib_result.vocabulary, vocabulary)
+    assert (joblib_result.dtm != X).nnz == 0
+    expected = document_term_matrix(articles["text"], weighting="tfidf")[0]
+    assert abs(joblib_result.tfidf() - expected).max() < 1e-12
+
+
+def test_matches_are_the_theme_engine_matches_of_each_paragraph(corpus, joblib_result):
+    units = load_corpus(corpus / "raw", corpus / "metadata.csv")
+    paras = paragraphs(units[units["kind"] == "article"]).reset_index(drop=True)
+    expected = theme_matches(paras["text"])
+    got = joblib_result.matches
+    assert len(got) == len(expected) > 100
+    assert list(got["match"]) == list(expected["match"])
+    assert list(got["unit_id"]) == list(paras["doc_id"].to_numpy()[expected["index"].to_numpy()])
+    # the sentence holds the match, and holds no sentence end before it
+    for row in got.sample(50, random_state=0).itertuples():
+        assert row.match in row.sentence
+        assert "\n" not in row.sentence
+
+
+@pytest.mark.parametrize("chunk_size", [7, 10_000])
+def test_chunk_size_does_not_change_the_result(corpus, joblib_result, chunk_size):
+    result = pipeline.run(corpus / "raw", metadata=corpus / "metadata.csv", chunk_size=chunk_size,
+                          scheduler="serial")
+    assert result.n_chunks == -(-N_PAGES // chunk_size)
+    assert_same(result, joblib_result)
+
+
+def test_out_dir_files_round_trip(corpus, joblib_result, tmp_path):
+    out = tmp_path / "out"
+    paths = pipeline.write_result(joblib_result, out)
+    assert sorted(p.name for p in out.iterdir()) == sorted(pipeline.OUTPUT_FILES.values())
+    assert set(paths) == set(pipeline.OUTPUT_FILES)
+    back = pipeline.read_result(out)
+    assert_same(back, joblib_result)
+    assert back.dtm.dtype == joblib_result.dtm.dtype
+
+
+def test_run_writes_out_dir_when_asked(seed_raw, seed_metadata, tmp_path):
+    result = pipeline.run(seed_raw, metadata=seed_metadata, scheduler="serial", out_dir=tmp_path / "o")
+    assert_same(pipeline.read_result(tmp_path / "o"), result)
+    assert len(result.units) == 5
+
+
+def test_read_result_names_a_missing_file(seed_raw, seed_metadata, tmp_path):
+    pipeline.run(seed_raw, metadata=seed_metadata, scheduler="serial", out_dir=tmp_path)
+    (tmp_path / "vocabulary.txt").unlink()
+    with pytest.raises(CorpusError, match="vocabulary.txt"):
+        pipeline.read_result(tmp_path)
+
+
+def test_a_list_of_files_equals_their_folder(seed_raw, seed_metadata):
+    files = sorted(seed_raw.glob("*.txt"), reverse=True)
+    a = pipeline.run(files, metadata=seed_metadata, scheduler="serial")
+    b = pipeline.run(seed_raw, metadata=seed_metadata, scheduler="serial", chunk_size=2)
+    assert_same(a, b)
+
+
+def test_a_page_duplicated_in_another_chunk_is_loaded_once(seed_raw, seed_metadata, tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(seed_raw, raw)
+    first = sorted(raw.glob("*.txt"))[0]
+    shutil.copy(first, raw / "zzz_copy.txt")
+    with pytest.warns(CorpusWarning, match=r"zzz_copy\.txt: duplicate: same text as " + first.name):
+        chunked = pipeline.run(raw, metadata=None, scheduler="serial", chunk_size=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CorpusWarning)
+        whole = pipeline.run(raw, metadata=None, scheduler="serial", chunk_size=100)
+    assert len(chunked.units) == 5
+    assert_same(chunked, whole)
+
+
+def test_loader_warnings_name_the_page_in_its_own_folder(seed_raw, seed_metadata, tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(seed_raw, raw)
+    (raw / "empty.txt").write_text("  \n", encoding="utf-8")
+    with pytest.warns(CorpusWarning) as caught:
+        pipeline.run(raw, metadata=seed_metadata, scheduler="serial", chunk_size=2)
+    messages = [str(w.message) for w in caught]
+    assert any(m.startswith(str(raw / "empty.txt") + ": empty") for m in messages)
+    assert not any("vn-pipeline-" in m for m in messages)
+
+
+def test_bad_input_is_refused_with_the_path(tmp_path, seed_metadata):
+    with pytest.raises(CorpusError, match="nowhere"):
+        pipeline.run(tmp_path / "nowhere", metadata=seed_metadata)
+    with pytest.raises(CorpusError, match="missing.txt"):
+        pipeline.run([tmp_path / "missing.txt"], metadata=seed_metadata)
+    with pytest.raises(ValueError, match="scheduler"):
+        pipeline.run(tmp_path, scheduler="spark")
+    with pytest.raises(ValueError, match="chunk_size"):
+        pipeline.chunk_files([1, 2], 0)
+    with pytest.raises(ValueError, match="n_jobs"):
+        pipeline.run(tmp_path, n_jobs=0)
+    assert pipeline.effective_n_jobs(-1) == (os.cpu_count() or 1)
+    assert pipeline.effective_n_jobs(3) == 3
+
+
+def test_merge_counts_maps_each_block_onto_the_sorted_union():
+    import scipy.sparse as sp
+
+    a = (sp.csr_matrix(np.array([[1, 0], [0, 2]])), np.array(["b", "d"], dtype=object))
+    b = (sp.csr_matrix(np.array([[3, 1, 0]])), np.array(["a", "b", "c"], dtype=object))
+    X, vocabulary = pipeline.merge_counts([a, b])
+    assert list(vocabulary) == ["a", "b", "c", "d"]
+    assert X.toarray().tolist() == [[0, 1, 0, 0], [0, 0, 0, 2], [3, 1, 0, 0]]
+
+
+def test_progress_bar_only_when_asked(seed_raw, seed_metadata, capsys):
+    pipeline.run(seed_raw, metadata=seed_metadata, scheduler="serial", chunk_size=2)
+    assert capsys.readouterr().err == ""
+    pipeline.run(seed_raw, metadata=seed_metadata, scheduler="serial", chunk_size=2, progress=True)
+    err = capsys.readouterr().err
+    assert "5 pages" in err and "3/3" in err
+
+
+def _workers():
+    """Child processes of this one, but multiprocessing's resource tracker (a lasting singleton)."""
+    from benchmarks.run import descendants
+
+    out = set()
+    for pid in descendants(os.getpid()):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                if b"resource_tracker" not in f.read():
+                    out.add(pid)
+        except OSError:
+            pass
+    return out
+
+
+def test_dask_without_a_client_starts_a_local_cluster_and_closes_it(seed_raw, seed_metadata):
+    before = _workers()
+    result = pipeline.run(seed_raw, metadata=seed_metadata, scheduler="dask", n_jobs=1, chunk_size=2)
+    assert _workers() <= before  # no scheduler or worker process left behind
+    assert_same(result, pipeline.run(seed_raw, metadata=seed_metadata, scheduler="serial"))
