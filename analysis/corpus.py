@@ -134,8 +134,12 @@ def decode_page(data: bytes) -> tuple[str, str]:
 # Line roles
 # --------------------------------------------------------------------------------------------
 
-#: Optional weekday before a date (French, or Vietnamese ``Thứ Sáu`` / ``Chủ nhật``).
-_WEEKDAY = r"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|thứ\s+\w+|chủ\s+nhật)\s*,?\s*)?"
+#: Optional words before a date: ``Publié le``, ``Mis à jour le``, a weekday (French, or
+#: Vietnamese ``Thứ Sáu`` / ``Chủ nhật``).
+_WEEKDAY = (
+    r"(?:(?:publié|mis\s+à\s+jour|mise\s+à\s+jour)\s*(?:le\s*|:\s*))?"
+    r"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|thứ\s+\w+|chủ\s+nhật)\s*,?\s*)?"
+)
 #: Optional time after a day-first date: ``14:32``, ``14h32``, ``- 14:32:05``, ``à 14h32``,
 #: with an optional time zone (``GMT+7``, ``(UTC+07:00)``).
 _TIME = (
@@ -174,7 +178,7 @@ VOIR_PLUS_RE = re.compile(r"^voir plus\s*:?$", re.IGNORECASE)
 #: ``>> Title`` links to related articles.
 LINK_RE = re.compile(r"^>>\s*(?P<title>.*)$")
 #: An image file name alone on its line (``tt2-060625.jpg``).
-IMAGE_RE = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp|bmp|tiff?)$", re.IGNORECASE)
+IMAGE_RE = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp|bmp|tiff?)(?:\?\S*)?$", re.IGNORECASE)
 #: Markdown image markup: ``![alt](url)``, also wrapped in a link ``[![alt](url)](href)``.
 _MD_IMAGE = r"\[?!\[[^\]\n]*\]\([^)\n]*\)(?:\]\([^)\n]*\))?"
 MD_IMAGE_RE = re.compile(_MD_IMAGE)
@@ -209,7 +213,7 @@ IMAGE_MARK_RE = re.compile(r"\sảnh\s*\d+")
 #: A dateline opening a paragraph: ``Vientiane (VNA) - ``, ``Hanoi (VNA) – ``,
 #: ``Vientiane, 2 novembre (VNA) - ``.
 DATELINE_RE = re.compile(
-    r"^(?P<place>[A-ZÀ-ÖØ-Þ][\w'’.\- ]{0,40}?)(?:,\s*(?P<day>[\w ]{1,25}?))?\s*"
+    r"^(?P<place>[A-ZÀ-ÖØ-Þ][\w'’.\- ]{0,40}?)(?:,\s*(?P<day>[\w /]{1,25}?))?\s*"
     r"\((?P<agency>VNA|CVN|VOV|AVI|VNS|TTXVN|AFP|Xinhua|Reuters)\)\s*[-–—:]\s*"
 )
 #: Characters that end a sentence (or a quotation or parenthesis closing one).
@@ -1081,7 +1085,10 @@ _HTML_RE = re.compile(
     r"\b[^<>]{0,200}>|&(?:nbsp|amp|quot|lt|gt|apos|#\d{1,6}|#x[0-9a-fA-F]{1,6});",
     re.IGNORECASE,
 )
-_MARKUP_RE = re.compile(rf"{_MD_IMAGE}|\[[^\]\n]{{1,200}}\]\((?:https?://|www\.|/)[^)\s]*\)|(?:^|\n)\s*\|")
+_MARKUP_RE = re.compile(
+    rf"{_MD_IMAGE}|\[[^\]\n]{{1,200}}\]\((?:https?://|www\.|/)[^)\s]*\)|(?:^|\n)\s*(?:\||#{{1,6}}\s)"
+    r"|\*\*[^*\n]{1,200}\*\*"
+)
 
 
 def page_quality(page: Page, spacing: dict | None = None) -> list[tuple[str, str]]:
@@ -1546,23 +1553,63 @@ def page_composition(raw_dir: Path | str = RAW) -> pd.DataFrame:
     return pd.DataFrame(out, columns=["file"] + parts)
 
 
+def _parser() -> argparse.ArgumentParser:
+    """The ``python -m analysis.corpus`` command line."""
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis.corpus",
+        description="Check and pin the raw pages of the corpus, and report what the loader does with them.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser(
+        "pin", help="write raw/SHA256SUMS, pinning every page of data/raw",
+        description="Write data/raw/SHA256SUMS with the SHA-256 of every *.txt page of data/raw.",
+    )
+    sub.add_parser(
+        "verify", help="compare data/raw with its pinned checksums (exit 1 on any difference)",
+        description="Compare every page of data/raw with data/raw/SHA256SUMS; list changed, unpinned and missing "
+                    "pages and exit with status 1 when there is any.",
+    )
+    report = sub.add_parser(
+        "report", help="one line per file of a folder (or one page): status, quality flags and why",
+        description="Report, file by file, what the loader does with a folder of pages or a single page: "
+                    "status (ok, warning, empty, undecodable, duplicate, ignored, refused), the quality flags "
+                    "(title_missing, title_inferred, suspect_caption_in_text=N, html_in_text=N, markup_in_text=N, "
+                    "run_together_words=N, missing_space_after_period=N, date_missing, metadata_missing, ...) "
+                    "and the reason. Exit status 0 when every file is ok or ignored, 1 otherwise.",
+    )
+    report.add_argument("path", nargs="?", default=None,
+                        help="folder of pages or one page file (default: data/raw, with data/metadata.csv)")
+    report.add_argument("--metadata", default=None, metavar="CSV",
+                        help="metadata table (default: data/metadata.csv for data/raw, none for another PATH)")
+    report.add_argument("--repair-spacing", action="store_true",
+                        help="report as loaded with repair_spacing=True (missing spaces after sentence ends)")
+    return parser
+
+
 def _main(argv: list[str]) -> int:
-    """Command line: ``python -m analysis.corpus pin|verify|report``."""
-    command = argv[0] if argv else "report"
-    if command == "pin":
+    """Command line: ``python -m analysis.corpus pin|verify|report [PATH]`` (``--help`` for each)."""
+    args = _parser().parse_args(argv or ["report"])
+    if args.command == "pin":
         path = write_checksums()
         print(f"pinned {sum(1 for _ in RAW.glob('*.txt'))} pages in {path}")
         return 0
-    if command == "verify":
+    if args.command == "verify":
         problems = verify_checksums()
         print("\n".join(problems) or "all raw pages match their checksums")
         return 1 if problems else 0
-    if command == "report":
-        with pd.option_context("display.width", 200, "display.max_colwidth", 120):
-            print(load_report().to_string(index=False))
-        return 0
-    print("usage: python -m analysis.corpus [pin|verify|report]", file=sys.stderr)
-    return 2
+    path = Path(args.path) if args.path else RAW
+    metadata = Path(args.metadata) if args.metadata else (METADATA if args.path is None else None)
+    if not path.exists():
+        print(f"{path}: no such folder or file", file=sys.stderr)
+        return 2
+    try:
+        table = load_report(path, metadata, repair_spacing=args.repair_spacing)
+    except CorpusError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    with pd.option_context("display.width", 200, "display.max_colwidth", 120):
+        print(table.to_string(index=False))
+    return 0 if table.status.isin(["ok", "ignored"]).all() else 1
 
 
 if __name__ == "__main__":
