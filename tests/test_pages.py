@@ -266,6 +266,13 @@ def test_repair_spacing_inserts_the_space_after_sentence_ends(tmp_path):
     assert "dugouvernement" in text  # run-together words are flagged, never split
 
 
+def test_a_single_run_together_word_is_noted_below_the_threshold(tmp_path):
+    page = " date 2025-06-12\nUn titre\n\nLa feuille de route dugouvernement est publiée."
+    article, row = one_page(tmp_path, "one.txt", text=page)
+    assert corpus.RUN_TOGETHER_MIN_COUNT == 2
+    assert row.status == "ok" and row.quality == "" and "dugouvernement" in row.message
+
+
 @pytest.mark.parametrize("text, n", [
     ("La loi.Elles couvrent", 1), ("fin.Le texte. Puis!Alors", 2), ("Le taux de 3.5 % et U.S. Army", 0),
     ("voir www.vietnamplus.Vn et https://a.b/Cd.Ef et VnExpress.Net", 0), ("cf.Annexe", 0),
