@@ -20,8 +20,10 @@ Awkward files (empty, undecodable, duplicate, not ``*.txt``) are reported by :fu
 from __future__ import annotations
 
 import argparse
+import collections
 import functools
 import hashlib
+import itertools
 import os
 import re
 import stat
@@ -476,7 +478,8 @@ def _mark_head(paras: list[tuple[str, str]], page: Page) -> list[tuple[str, str]
     ``title`` and ``title_repeat``.
     """
     paras = list(paras)
-    prose = [k for k, (kind, text) in enumerate(paras) if kind == "text" and not _is_caption(text)]
+    prose = list(itertools.islice(
+        (k for k, (kind, text) in enumerate(paras) if kind == "text" and not _is_caption(text)), 3))
     if not prose:
         return paras
     skipped = any(kind not in ("date_line",) for kind, _ in paras[: prose[0]])
@@ -638,6 +641,9 @@ _CREDIT_IN_TEXT_RE = re.compile(
 )
 
 
+_CREDIT_HINTS = re.compile(r"Photo|PHOTO|Ảnh|ảnh|Source|SOURCE|Nguồn")
+
+
 def _count_suspect_captions(items: list[list[str]]) -> int:
     """Body paragraphs that look like captions: a caption-sized paragraph right above a lone
     credit (``Le ministre au forum.`` then, after a blank line, ``Photo: VNA``), or a paragraph
@@ -650,7 +656,7 @@ def _count_suspect_captions(items: list[list[str]]) -> int:
             k + 1 < len(items) and items[k + 1][0] == "caption" and _is_credit_only(items[k + 1][1])
             and count_words(para) <= CAPTION_MAX_WORDS
         )
-        if above_credit or _CREDIT_IN_TEXT_RE.search(para):
+        if above_credit or (_CREDIT_HINTS.search(para) and _CREDIT_IN_TEXT_RE.search(para)):
             count += 1
     return count
 
@@ -866,7 +872,8 @@ REPORT_COLUMNS = ["file", "status", "message", "n_units", "quality"]
 #: token holds a URL (``://``, ``www.``, ``@``), when a domain suffix follows the period
 #: (``VnExpress.Net``, ``.vn``, ``.com``...), or after an abbreviation in
 #: :data:`SPACING_ABBREVIATIONS`. Decimals and acronyms (``3.5``, ``U.S.``) never match.
-MISSING_SPACE_RE = re.compile(r"(?<=[a-zà-öø-ÿœæ]{2})[.!?…](?=[A-ZÀ-ÖØ-ÞŒÆ][a-zà-öø-ÿœæ])")
+MISSING_SPACE_RE = re.compile(r"[.!?…](?=[A-ZÀ-ÖØ-ÞŒÆ][a-zà-öø-ÿœæ])")
+_LOWER_LETTER_RE = re.compile(r"[a-zà-öø-ÿœæ]{2}")
 _URL_HINT_RE = re.compile(r"://|www\.|@", re.IGNORECASE)
 _DOMAIN_AFTER_RE = re.compile(r"\.(?:vn|com|net|org|fr|gov|edu|info|io|int|eu|asia)\b", re.IGNORECASE)
 #: Abbreviations after which a capital may follow a period with no space.
@@ -903,7 +910,7 @@ NOT_RUN_TOGETHER = frozenset(
     "desdites lesdits lesdites ladite audit auxdits ensemble autour autant enfin envers lesquels "
     "lesquelles desquels desquelles auxquels auxquelles duquel entretemps".split()
 )
-_LOWER_WORD_RE = re.compile(r"(?<!\w)[a-zà-öø-ÿœæ]+(?!\w)")
+_LOWER_WORD_RE = re.compile(rf"(?<!\w)[a-zà-öø-ÿœæ]{{{RUN_TOGETHER_MIN_LETTERS},}}(?!\w)")
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -944,6 +951,8 @@ def _missing_space_ends(text: str) -> list[int]:
     out = []
     for match in MISSING_SPACE_RE.finditer(text):
         start = match.start()
+        if start < 2 or not _LOWER_LETTER_RE.fullmatch(text, start - 2, start):
+            continue
         token_start = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1
         token_end = match.end()
         while token_end < len(text) and not text[token_end].isspace():
@@ -972,11 +981,12 @@ def spacing_problems(text: str) -> dict:
         ``run_together_words`` (count of tokens, see :func:`run_together_split`) and
         ``examples`` (up to three run-together words, in page order).
     """
-    words = [w for w in _LOWER_WORD_RE.findall(text) if run_together_split(w)]
+    counts = collections.Counter(_LOWER_WORD_RE.findall(text))  # in page order (dicts keep it)
+    found = [w for w in counts if run_together_split(w)]
     return {
         "missing_space_after_period": len(_missing_space_ends(text)),
-        "run_together_words": len(words),
-        "examples": list(dict.fromkeys(words))[:3],
+        "run_together_words": sum(counts[w] for w in found),
+        "examples": found[:3],
     }
 
 
@@ -1133,10 +1143,10 @@ def page_quality(page: Page, spacing: dict | None = None) -> list[tuple[str, str
     if page.suspect_captions:
         flags.append((f"suspect_caption_in_text={page.suspect_captions}",
                       f"{page.suspect_captions} body paragraph(s) look like photo captions or credits"))
-    n_html = len(_HTML_RE.findall(article))
+    n_html = len(_HTML_RE.findall(article)) if ("<" in article or "&" in article) else 0
     if n_html:
         flags.append((f"html_in_text={n_html}", f"{n_html} HTML tag(s) or entities in the article text"))
-    n_markup = len(_MARKUP_RE.findall(article))
+    n_markup = len(_MARKUP_RE.findall(article)) if any(c in article for c in "[|#*") else 0
     if n_markup:
         flags.append((f"markup_in_text={n_markup}", f"{n_markup} piece(s) of markdown markup in the article text"))
     if spacing and spacing["run_together_words"] >= RUN_TOGETHER_MIN_COUNT:
