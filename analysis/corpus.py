@@ -14,8 +14,12 @@ articles published at other dates. :func:`parse_page` gives every line of a page
 Captions, image file names, sign-offs, ``source`` lines and repeated headlines are never body
 text. Every rule is a named, compiled regular expression below, so that it can be read and tested.
 
-Awkward files (empty, undecodable, duplicate, not ``*.txt``) are reported by :func:`load_report`;
-:func:`load_corpus` warns once per problem file, naming it, and loads the rest.
+Awkward files (empty, undecodable, duplicate, not ``*.txt``; symbolic links, folders and special
+files, which are never opened) are reported by :func:`load_report`, with per-page quality flags
+(headline missing or inferred, captions or markup in the text, lost spaces, no date, no metadata
+row); :func:`load_corpus` warns once per problem file, naming it relative to its folder, and loads
+the rest. The page-folder reader is :func:`list_pages` (which files of a folder are pages) and
+:func:`read_pages` (page files -> units and report); ``data/README.md`` describes the page format.
 """
 from __future__ import annotations
 
@@ -1199,10 +1203,12 @@ def _read_page(path: Path, table: pd.DataFrame, has_metadata: bool, repair: bool
         flags.append(("encoding_fallback", f"decoded with {note}: check accents"))
     listed = path.name in table.index
     if has_metadata and not listed:
-        flags.append(("metadata_missing", "no row in the metadata table: outlet unknown, date only if the page states one"))
+        flags.append(("metadata_missing",
+                      "no row in the metadata table: outlet unknown, date only if the page states one"))
     meta_date = _metadata_value(table, path.name, "date")
     if page.date and meta_date is not None and not meta_date.strftime("%Y-%m-%d").startswith(page.date):
-        flags.append(("date_mismatch", f"page states {page.date} but metadata says {meta_date:%Y-%m-%d}; the page's date is used"))
+        flags.append(("date_mismatch",
+                      f"page states {page.date} but metadata says {meta_date:%Y-%m-%d}; the page's date is used"))
     if page.date_problem:
         flags.append(("date_invalid", page.date_problem))
     if not page.date and meta_date is None:
