@@ -1,4 +1,9 @@
-"""Tests of the page-aware corpus loader (analysis.corpus)."""
+"""Tests of the page-aware corpus loader (analysis.corpus).
+
+Seed-corpus tests read the frozen copy of the five seed pages (``SEED_RAW``, ``SEED_METADATA``;
+fixtures ``seed_raw``, ``seed_metadata``), never ``data/raw``. New page patterns are tested in
+``tests/test_pages.py``.
+"""
 import shutil
 import warnings
 
@@ -9,30 +14,30 @@ from hypothesis import strategies as st
 
 from analysis import corpus
 from analysis.corpus import CorpusError, CorpusWarning
-from analysis.paths import METADATA, RAW
+from analysis.paths import RAW, SEED_METADATA, SEED_RAW
 from analysis.text import count_words
 
-SEED_FILES = sorted(p.name for p in RAW.glob("*.txt"))
+SEED_FILES = sorted(p.name for p in SEED_RAW.glob("*.txt"))
 NON_BODY_ROLES = {"caption", "caption_repeat", "teaser_caption", "teaser_caption_repeat", "teaser_title",
                   "teaser_title_repeat", "teaser_lead", "link", "signoff", "source", "image_file"}
 
 
 @pytest.fixture(scope="module")
-def units():
+def units(seed_raw, seed_metadata):
     with warnings.catch_warnings():
         warnings.simplefilter("error", CorpusWarning)  # the seed corpus loads without any warning
-        return corpus.load_corpus()
+        return corpus.load_corpus(seed_raw, seed_metadata)
 
 
 def page_text(name):
-    return corpus.decode_page((RAW / name).read_bytes())[0]
+    return corpus.decode_page((SEED_RAW / name).read_bytes())[0]
 
 
 # ---------------------------------------------------------------------------------------------
 # The seed corpus
 # ---------------------------------------------------------------------------------------------
 
-def test_exactly_five_articles_with_titles_and_dates(units):
+def test_seed_corpus_five_articles_with_titles_and_dates(units):
     articles = units[units.kind == "article"].set_index("source_file")
     assert list(articles.index) == SEED_FILES
     expected = {
@@ -58,8 +63,8 @@ def test_exactly_five_articles_with_titles_and_dates(units):
         "004_f5bc68af38e55537.txt": "Tallinn"}
 
 
-def test_stated_date_agrees_with_metadata_table():
-    table, problems = corpus.load_metadata(METADATA)
+def test_seed_corpus_stated_date_agrees_with_metadata_table(seed_metadata):
+    table, problems = corpus.load_metadata(seed_metadata)
     assert problems == []
     assert sorted(table.index) == SEED_FILES
     for name in SEED_FILES:
@@ -72,7 +77,7 @@ def test_stated_date_agrees_with_metadata_table():
 
 
 @pytest.mark.parametrize("name", SEED_FILES)
-def test_no_caption_signoff_teaser_or_link_text_in_article(units, name):
+def test_seed_corpus_no_caption_signoff_teaser_or_link_text_in_article(units, name):
     article = units[(units.kind == "article") & (units.source_file == name)].iloc[0]
     text = article.text
     assert "Photo" not in text and "ảnh 1" not in text and "Voir plus" not in text
@@ -89,7 +94,7 @@ def test_no_caption_signoff_teaser_or_link_text_in_article(units, name):
     assert sorted(teaser_titles) == sorted(related.title)
 
 
-def test_named_leaks_do_not_happen(units):
+def test_seed_corpus_named_leaks_do_not_happen(units):
     art = units[units.kind == "article"].set_index("source_file").text
     estonia, laos_2016 = art["004_f5bc68af38e55537.txt"], art["000_1a05a85f63068217.txt"]
     assert "Qualcomm" not in estonia and "Google" not in estonia
@@ -97,7 +102,7 @@ def test_named_leaks_do_not_happen(units):
     assert "Estonie" in estonia and "Laosat" in laos_2016  # ...while the articles themselves are there
 
 
-def test_recurring_teasers_are_one_unit_each(units):
+def test_seed_corpus_recurring_teasers_are_one_unit_each(units):
     related = units[units.kind == "related"]
     assert related.doc_id.is_unique and related.title.map(corpus._key).is_unique
     recurring = related[related.n_pages > 1]
@@ -113,13 +118,13 @@ def test_recurring_teasers_are_one_unit_each(units):
     assert len(links) == 3 and (links.text == "").all() and (links.parent_id == "001_850b8497c3c40278").all()
 
 
-def test_page_roles_keep_every_word_once():
+def test_seed_corpus_page_roles_keep_every_word_once():
     for name in SEED_FILES:
         text = page_text(name)
         assert corpus.page_roles(text).n_words.sum() == count_words(text), name
 
 
-def test_standfirst_kept_once(units):
+def test_seed_corpus_standfirst_kept_once(units):
     art = units[units.kind == "article"].set_index("source_file")
     # 002: standfirst repeated verbatim as the dateline paragraph -> once in the text
     text = art.at["002_2c011ea8c1d02bdc.txt", "text"]
@@ -142,7 +147,7 @@ def test_repeat_rule():
                                "La coopération numérique progresse entre les deux pays.")
 
 
-def test_paragraphs(units):
+def test_seed_corpus_paragraphs(units):
     paras = corpus.paragraphs(units)
     for unit in units.itertuples():
         rows = paras[paras.doc_id == unit.doc_id]
@@ -161,10 +166,10 @@ def test_raw_data_is_pinned():
 
 def test_checksum_check_catches_changes_and_unpinned_files(tmp_path):
     for name in SEED_FILES[:2]:
-        shutil.copy(RAW / name, tmp_path / name)
+        shutil.copy(SEED_RAW / name, tmp_path / name)
     corpus.write_checksums(tmp_path)
     assert corpus.verify_checksums(tmp_path) == []
-    (tmp_path / SEED_FILES[0]).write_bytes((RAW / SEED_FILES[0]).read_bytes() + b" ")
+    (tmp_path / SEED_FILES[0]).write_bytes((SEED_RAW / SEED_FILES[0]).read_bytes() + b" ")
     (tmp_path / "new.txt").write_text("Titre\n\nTexte.", encoding="utf-8")
     problems = corpus.verify_checksums(tmp_path)
     assert len(problems) == 2
@@ -267,16 +272,17 @@ def test_month_only_date_reaches_units(tmp_path):
 def test_teaser_matching_normalizes_whitespace_and_apostrophes(tmp_path):
     teaser_a = "Voir plus\n\nL’IA  souveraine du Vietnam\n\nUn chapeau."
     teaser_b = "Voir plus\n\nL'IA souveraine du Vietnam\n\nUn chapeau."
-    (tmp_path / "a.txt").write_text("Titre A\n\nCorps A.\n\n" + teaser_a, encoding="utf-8")
-    (tmp_path / "b.txt").write_text("Titre B\n\nCorps B.\n\n" + teaser_b, encoding="utf-8")
+    (tmp_path / "a.txt").write_text(" date 2025-01-02 Titre A\n\nCorps A.\n\n" + teaser_a, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(" date 2025-01-03 Titre B\n\nCorps B.\n\n" + teaser_b, encoding="utf-8")
     units = corpus.load_corpus(tmp_path, metadata=None)
     related = units[units.kind == "related"]
     assert len(related) == 1 and related.n_pages.iloc[0] == 2 and related.parent_id.iloc[0] == "a"
 
 
 def test_teaser_that_is_an_article_of_the_corpus_is_flagged(tmp_path):
-    (tmp_path / "a.txt").write_text("Titre A\n\nCorps A.\n\nVoir plus\n\nTitre B\n\nChapeau B.", encoding="utf-8")
-    (tmp_path / "b.txt").write_text("Titre B\n\nCorps B.", encoding="utf-8")
+    (tmp_path / "a.txt").write_text(" date 2025-01-02 Titre A\n\nCorps A.\n\nVoir plus\n\nTitre B\n\nChapeau B.",
+                                    encoding="utf-8")
+    (tmp_path / "b.txt").write_text(" date 2025-01-03 Titre B\n\nCorps B.", encoding="utf-8")
     units = corpus.load_corpus(tmp_path, metadata=None)
     assert units.set_index("title").at["Titre B", "same_as"].tolist() == ["", "b"]
 
@@ -285,7 +291,7 @@ def test_teaser_that_is_an_article_of_the_corpus_is_flagged(tmp_path):
 # Awkward input: one fixture file per case, written here
 # ---------------------------------------------------------------------------------------------
 
-GOOD = "Titre du bon article\n\nCorps du bon article.\n"
+GOOD = " date 2025-03-04\nTitre du bon article\n\nCorps du bon article.\n"
 
 
 def _load(tmp_path, **kwargs):
@@ -305,24 +311,24 @@ def test_only_txt_files_are_pages(tmp_path):
 
 
 def test_utf8_bom_and_crlf(tmp_path):
-    (tmp_path / "bom.txt").write_bytes(b"\xef\xbb\xbf" + "Titre é\r\n\r\nCorps à lire.\r\n".encode("utf-8"))
+    (tmp_path / "bom.txt").write_bytes(b"\xef\xbb\xbf" + " date 2025-03-04\r\nTitre é\r\n\r\nCorps à lire.\r\n".encode("utf-8"))
     units, messages, report = _load(tmp_path)
     assert messages == [] and report.at["bom.txt", "status"] == "ok"
     assert units.title.tolist() == ["Titre é"] and units.text.tolist() == ["Corps à lire."]
 
 
 def test_utf16_with_bom(tmp_path):
-    (tmp_path / "u16.txt").write_bytes(("Titre UTF-16\n\nCorps accentué.").encode("utf-16"))
+    (tmp_path / "u16.txt").write_bytes((" date 2025-03-04\nTitre UTF-16\n\nCorps accentué.").encode("utf-16"))
     units, messages, report = _load(tmp_path)
     assert messages == [] and units.text.tolist() == ["Corps accentué."]
     assert "utf-16" in report.at["u16.txt", "message"]
 
 
 def test_cp1252_fallback_warns_naming_the_file(tmp_path):
-    (tmp_path / "latin.txt").write_bytes("Titre\n\nLa coopération numérique.".encode("cp1252"))
+    (tmp_path / "latin.txt").write_bytes(" date 2025-03-04\nTitre\n\nLa coopération numérique.".encode("cp1252"))
     units, messages, report = _load(tmp_path)
     assert units.text.tolist() == ["La coopération numérique."]
-    assert report.at["latin.txt", "status"] == "warning"
+    assert report.at["latin.txt", "status"] == "warning" and report.at["latin.txt", "quality"] == "encoding_fallback"
     assert len(messages) == 1 and "latin.txt" in messages[0] and "cp1252" in messages[0]
 
 
@@ -347,8 +353,8 @@ def test_empty_or_blank_file(tmp_path, content):
 
 
 def test_exact_duplicate_loaded_once(tmp_path):
-    shutil.copy(RAW / SEED_FILES[0], tmp_path / "a.txt")
-    shutil.copy(RAW / SEED_FILES[0], tmp_path / "b.txt")
+    shutil.copy(SEED_RAW / SEED_FILES[1], tmp_path / "a.txt")
+    shutil.copy(SEED_RAW / SEED_FILES[1], tmp_path / "b.txt")
     units, messages, report = _load(tmp_path)
     assert report.at["b.txt", "status"] == "duplicate" and "a.txt" in report.at["b.txt", "message"]
     assert (units.kind == "article").sum() == 1 and (units.n_pages == 1).all()
@@ -365,15 +371,15 @@ def test_raise_mode_names_the_first_bad_file(tmp_path):
 
 def test_report_counts_units_per_file(tmp_path):
     for name in SEED_FILES:
-        shutil.copy(RAW / name, tmp_path / name)
-    report = corpus.load_report(tmp_path, metadata=None)
-    units = corpus.load_corpus(tmp_path, metadata=None)
+        shutil.copy(SEED_RAW / name, tmp_path / name)
+    report = corpus.load_report(tmp_path, metadata=SEED_METADATA)
+    units = corpus.load_corpus(tmp_path, metadata=SEED_METADATA)
     # nothing lost: every page's units are in the table; nothing double counted: recurring merged
     assert report.n_units.sum() == len(units) + (units.n_pages - 1).sum()
 
 
 def test_metadata_problems_are_reported(tmp_path):
-    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "a.txt").write_text("Titre du bon article\n\nCorps du bon article.\n", encoding="utf-8")
     meta = tmp_path / "meta.csv"
     meta.write_text("file,outlet,url,date,date_precision,date_source,evidence\n"
                     "a.txt,X,,2025-02-30,day,inferred,bad day\nmissing.txt,X,,2025-01-01,day,stated,\n",
