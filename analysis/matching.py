@@ -826,3 +826,26 @@ def theme_kwic(units: pd.DataFrame, theme: str, *, window: int = 80,
     columns = ["doc_id"] + (["para_id"] if has_para else []) + [
         "kind", "left", "match", "right", "pattern", "subframe"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def subset_matches(matches: pd.DataFrame, mask) -> pd.DataFrame:
+    """The matches of the rows kept by a boolean ``mask``, renumbered as the subset's rows.
+
+    Parameters
+    ----------
+    matches : pandas.DataFrame
+        A matches table of some rows (:func:`code_themes`).
+    mask : array-like of bool
+        One value per row of the table's input; True keeps the row.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The matches of the kept rows, ``row`` giving their position among the kept rows.
+    """
+    mask = np.asarray(mask, dtype=bool)
+    new_row = np.cumsum(mask) - 1
+    rows = matches["row"].to_numpy(dtype=np.int64)
+    out = matches[mask[rows]].copy()
+    out["row"] = new_row[out["row"].to_numpy(dtype=np.int64)]
+    return out.reset_index(drop=True)
