@@ -46,6 +46,9 @@ from analysis.text import normalize
 #: Columns of the matches table returned by :func:`code_themes`.
 MATCH_COLUMNS = ["row", "unit_id", "para_id", "theme", "subframe", "rule", "start", "end",
                  "match", "sentence"]
+#: Longest ``sentence`` kept in the matches table: a longer one (a text without sentence ends)
+#: is cut to a window of this many characters around the match.
+MAX_SENTENCE = 2000
 #: Texts whose matches are kept in memory (least recently used dropped first).
 CACHE_SIZE = 200_000
 
@@ -498,6 +501,9 @@ def match_records(norm: list[str], cb: Codebook) -> list[tuple]:
                 s0, s1 = chunk.sentence(s, e)
                 if s1 < len(joined) and joined[s1] in ".!?;":
                     s1 += 1  # the sentence with its final punctuation
+                if s1 - s0 > MAX_SENTENCE:  # a text without sentence ends: a window around it
+                    half = max(0, (MAX_SENTENCE - (e - s)) // 2)
+                    s0, s1 = max(s0, s - half), min(s1, e + half)
                 records.append((owners[first + i], theme.id, subframe, regex, s + shift,
                                 e + shift, joined[s:e], joined[s0:s1].strip()))
     return records
@@ -609,7 +615,8 @@ def code_themes(paragraphs, codebook: Codebook | str | None = None, *,
         input has none), ``theme``, ``subframe``, ``rule`` (the codebook regex that matched),
         ``start``, ``end`` (offsets into the normalized text), ``match`` (the matched normalized
         text), ``sentence`` (the normalized sentence holding the match, with its final
-        punctuation, stripped; sentences end as for ``require``). Sorted by
+        punctuation, stripped; sentences end as for ``require``; cut to
+        :data:`MAX_SENTENCE` characters around the match when longer). Sorted by
         row, start, codebook order of themes, end.
 
     Examples
