@@ -146,6 +146,21 @@ def _slug(value) -> str:
 # The plan: each rule of the codebook with the literals that place it
 # ---------------------------------------------------------------------------------------------
 
+def _is_word(char: str) -> bool:
+    """A word character for ``\\b`` (``str`` patterns: alphanumeric or underscore)."""
+    return char.isalnum() or char == "_"
+
+
+_WORD_TABLE = []
+
+
+def _word_table() -> np.ndarray:
+    """Whether each character of the Basic Multilingual Plane is a word character (built once)."""
+    if not _WORD_TABLE:
+        _WORD_TABLE.append(np.array([_is_word(chr(c)) for c in range(0x10000)], dtype=bool))
+    return _WORD_TABLE[0]
+
+
 def _strong(literals) -> bool:
     return literals is not None and all(
         len(lit.text) >= (_STRONG if lit.folded else 2) for lit in literals)
@@ -159,7 +174,7 @@ class _Rule:
     a prefix rule are dense (``le``, ``du``), it falls back to ``fallback`` (segment or scan).
     """
 
-    __slots__ = ("compiled", "mode", "keys", "fallback")
+    __slots__ = ("compiled", "mode", "keys", "bounded", "fallback")
 
     def __init__(self, compiled: re.Pattern, mode: str | None = None):
         self.compiled = compiled
@@ -175,6 +190,11 @@ class _Rule:
         else:
             self.mode, literals = "scan", ()
         self.keys = tuple((lit.folded, lit.text) for lit in literals)
+        # literals starting with a word character right after \b: the character before must not
+        # be a word character
+        unicode_words = not compiled.flags & re.ASCII
+        self.bounded = tuple(unicode_words and lit.bounded and _is_word(lit.text[0])
+                             for lit in literals)
 
 
 class _Plan:
@@ -261,6 +281,7 @@ class _Chunk:
         self._placement = {}
         self._segs = {}
         self._sentence_ends = None
+        self._word_before = None
 
     def _count(self, key_id: int) -> int:
         """Occurrences of a literal (a short one is counted with ``str.count``, not placed)."""
@@ -284,9 +305,13 @@ class _Chunk:
 
     def candidates(self, rule: _Rule) -> list[int]:
         """Sorted start positions of the rule's literals."""
-        found = self._cands.get(rule.keys)
+        found = self._cands.get((rule.keys, rule.bounded))
         if found is None:
-            parts = [self._where(i) for i in (self.plan.key_ids[k] for k in rule.keys)]
+            parts = [self._where(self.plan.key_ids[k]) for k in rule.keys]
+            if any(rule.bounded):
+                after_word = self._after_word()
+                parts = [p[~after_word[p]] if bounded and len(p) else p
+                         for p, bounded in zip(parts, rule.bounded)]
             parts = [p for p in parts if len(p)]
             if not parts:
                 found = []
@@ -294,8 +319,19 @@ class _Chunk:
                 found = parts[0].tolist()
             else:
                 found = np.unique(np.concatenate(parts)).tolist()
-            self._cands[rule.keys] = found
+            self._cands[(rule.keys, rule.bounded)] = found
         return found
+
+    def _after_word(self) -> np.ndarray:
+        """For each position, whether the character before it is surely a word character."""
+        if self._word_before is None:
+            codes = np.frombuffer(self.joined.encode("utf-32-le"), dtype=np.uint32)
+            table = _word_table()
+            known = codes < len(table)
+            word = np.zeros(len(codes), dtype=bool)
+            word[known] = table[codes[known]]
+            self._word_before = np.concatenate([[False], word])
+        return self._word_before
 
     def segments_with(self, rule: _Rule) -> list[int]:
         """Sorted indices of the segments holding one of the rule's literals."""
@@ -452,25 +488,12 @@ def _scan_theme(theme, chunk: _Chunk, cues: dict) -> list[tuple]:
                     subframe = decided[key]
                 new.append((s, e, pattern.regex, subframe))
                 last_end = e
-        if new:
-            kept = _merge_sorted(kept, new)
+        if new:  # two sorted runs of disjoint spans: one linear merge (timsort)
+            kept += new
+            kept.sort()
             kept_starts = [k[0] for k in kept]
             kept_ends = [k[1] for k in kept]
     return kept
-
-
-def _merge_sorted(a: list, b: list) -> list:
-    out, i, j = [], 0, 0
-    while i < len(a) and j < len(b):
-        if a[i][0] <= b[j][0]:
-            out.append(a[i])
-            i += 1
-        else:
-            out.append(b[j])
-            j += 1
-    out.extend(a[i:])
-    out.extend(b[j:])
-    return out
 
 
 def match_records(norm: list[str], cb: Codebook) -> list[tuple]:

@@ -516,10 +516,15 @@ _SMALL_SET = re.compile(r"\[([^\\\]\[^-]{1,4})\]")
 
 @dataclass(frozen=True)
 class Literal:
-    """A literal string: ``text`` is folded when ``folded`` (compare with folded text)."""
+    """A literal string: ``text`` is folded when ``folded`` (compare with folded text).
+
+    ``bounded``: in :func:`prefix_literals`, the pattern asserts a word boundary (``\\b``)
+    just before the literal.
+    """
 
     text: str
     folded: bool
+    bounded: bool = False
 
 
 def _atom_strings(node: Node) -> set | None:
@@ -536,9 +541,10 @@ def _atom_strings(node: Node) -> set | None:
 
 
 def _join(a: Literal, b: Literal) -> Literal:
+    bounded = a.bounded or (not a.text and b.bounded)
     if a.folded == b.folded:
-        return Literal(a.text + b.text, a.folded)
-    return Literal(fold(a.text) + fold(b.text), True)
+        return Literal(a.text + b.text, a.folded, bounded)
+    return Literal(fold(a.text) + fold(b.text), True, bounded)
 
 
 def _exact(node: Node) -> set | None:
@@ -588,6 +594,9 @@ def _prefixes(node: Node) -> set | None:
     if node.kind == "seq":
         out = {Literal("", False)}
         for i, child in enumerate(node.children):
+            if child.kind == "zw" and child.value == "\\b" and all(not lit.text for lit in out):
+                out = {Literal("", lit.folded, True) for lit in out}
+                continue
             exact = _exact(child)
             if exact is None and child.kind == "rep" and child.lo == 0 and child.hi == 1:
                 # optional part: a match starts with it or with what follows it
@@ -625,16 +634,18 @@ def _minimal(literals: set) -> tuple | None:
     """Drop literals that have another one as a prefix; None if one is shorter than 2."""
     if not literals or any(len(lit.text) < _WORD_MIN for lit in literals):
         return None
-    items = sorted(literals, key=lambda lit: (len(lit.text), lit.text, lit.folded))
+    items = sorted(literals, key=lambda lit: (len(lit.text), lit.text, lit.folded, lit.bounded))
     kept = []
     for lit in items:
         if not any(_covers(k, lit) for k in kept):
             kept.append(lit)
-    return tuple(sorted(kept, key=lambda lit: (lit.text, lit.folded)))
+    return tuple(sorted(kept, key=lambda lit: (lit.text, lit.folded, lit.bounded)))
 
 
 def _covers(short: Literal, long: Literal) -> bool:
     """Whether every text where ``long`` occurs also has ``short`` at the same place."""
+    if short.bounded and not long.bounded:
+        return False
     if short.folded:
         return fold(long.text).startswith(short.text)
     return not long.folded and long.text.startswith(short.text)
