@@ -25,12 +25,19 @@ How it is fast (and gives the same matches as scanning every pattern everywhere)
    (:func:`analysis.regex_syntax.required_literals`) runs only on the paragraphs holding one.
 4. Any other rule scans the whole chunk.
 
-Results are cached per text and codebook (an in-process LRU of :data:`CACHE_SIZE` texts keyed by
-the text and the codebook's fingerprint), so a notebook that counts, then tabulates, then
-validates codes each paragraph once; editing the codebook file changes its fingerprint.
+Results are cached per text and codebook (an in-process LRU of at most :data:`CACHE_SIZE` texts
+and :data:`CACHE_MATCHES` matches, keyed by the text, or its BLAKE2 digest when long, and the
+codebook's fingerprint, the SHA-256 of its file), so a notebook that counts, then tabulates,
+then validates codes each paragraph once; editing the codebook file changes its fingerprint.
+``code_themes(..., cache=False)`` codes without the cache (a pipeline streaming a corpus once).
+
+Costs: a paragraph of n characters is scanned in O(n log n) whatever its number of matches
+(kept matches are merged, never inserted in the middle of a list); a text without paragraph
+breaks costs the same per character as one with them.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
@@ -49,8 +56,10 @@ MATCH_COLUMNS = ["row", "unit_id", "para_id", "theme", "subframe", "rule", "star
 #: Longest ``sentence`` kept in the matches table: a longer one (a text without sentence ends)
 #: is cut to a window of this many characters around the match.
 MAX_SENTENCE = 2000
-#: Texts whose matches are kept in memory (least recently used dropped first).
+#: Texts whose matches are kept in memory (least recently used dropped first)...
 CACHE_SIZE = 200_000
+#: ... and the most matches kept in all (about 0.5 KB each).
+CACHE_MATCHES = 500_000
 
 _SEP = "\x00"  # separates texts when they are scanned together; no kept match crosses it
 _BOUNDARY_RE = re.compile(r"[.!?;](?=\s|\x00|$)|[\n\x00]")  # sentence ends for cues/context
@@ -207,6 +216,7 @@ class _Plan:
                 self.rule(item.compiled)
         for cue in cb.cues.values():
             self.rule(cue.compiled)
+        self._canonical_keys()
         keys = sorted({key for rule in self.rules.values()
                        for key in (*rule.keys, *(rule.fallback.keys if rule.fallback else ()))})
         self.keys = keys
@@ -224,10 +234,36 @@ class _Plan:
                 self.automata[folded] = automaton
         self.n_keys = len(keys)
 
+    def _canonical_keys(self) -> None:
+        """Place each literal by its shortest placeable prefix among the codebook's literals.
+
+        ``technologies`` occurs wherever ``technologie`` and ``technolog`` do: one automaton
+        key stands for the three (a rule is then tried at a few more places, never fewer).
+        """
+        rules = [r for rule in self.rules.values() for r in (rule, rule.fallback) if r]
+        every = {key for r in rules for key in r.keys}
+        placeable = {key for key in every if _strong([Literal(key[1], key[0])])}
+        canon = {}
+        for folded, text in every:
+            shortest = (folded, text)
+            for i in range(2, len(text)):
+                if (folded, text[:i]) in placeable:
+                    shortest = (folded, text[:i])
+                    break
+            canon[(folded, text)] = shortest
+        for r in rules:
+            pairs = dict.fromkeys((canon[k], b) for k, b in zip(r.keys, r.bounded))
+            r.keys = tuple(k for k, _ in pairs)
+            r.bounded = tuple(b for _, b in pairs)
+
     def rule(self, compiled: re.Pattern) -> _Rule:
         key = (compiled.pattern, compiled.flags)
         if key not in self.rules:
-            self.rules[key] = _Rule(compiled)
+            rule = _Rule(compiled)
+            if hasattr(self, "key_ids") and not all(
+                    k in self.key_ids for r in (rule, rule.fallback) if r for k in r.keys):
+                rule = _Rule(compiled, "scan")  # a rule the automata were not built for
+            self.rules[key] = rule
         return self.rules[key]
 
 
@@ -537,15 +573,27 @@ def match_records(norm: list[str], cb: Codebook) -> list[tuple]:
 # ---------------------------------------------------------------------------------------------
 
 _TEXT_CACHE: OrderedDict = OrderedDict()
+_CACHED_MATCHES = 0
 
 
 def clear_cache() -> None:
     """Forget every cached match (the next call codes its texts again)."""
+    global _CACHED_MATCHES
     _TEXT_CACHE.clear()
+    _CACHED_MATCHES = 0
     _PLANS.clear()
 
 
-def coded(texts: list[str], cb: Codebook) -> list[tuple]:
+def _text_key(text: str):
+    """Cache key of a text: itself when short, else its length and BLAKE2 digest (so that the
+    cache does not keep long texts alive)."""
+    if len(text) < 256:
+        return text
+    return len(text), hashlib.blake2b(text.encode("utf-8", "surrogatepass"),
+                                      digest_size=16).digest()
+
+
+def coded(texts: list[str], cb: Codebook, *, cache: bool = True) -> list[tuple]:
     """Matches of each text (a tuple of records without position), coding only uncached texts.
 
     Parameters
@@ -553,21 +601,28 @@ def coded(texts: list[str], cb: Codebook) -> list[tuple]:
     texts : list of str
         Raw texts (normalized here).
     cb : Codebook
+    cache : bool
+        Read and fill the cache (False: code every distinct text, keep nothing, e.g. for a
+        pipeline streaming a corpus once).
 
     Returns
     -------
     list of tuple
         One tuple per text of ``(theme, subframe, regex, start, end, match, sentence)`` records.
     """
+    global _CACHED_MATCHES
     key = codebook_key(cb)
     out = [None] * len(texts)
     todo = {}
     for i, text in enumerate(texts):
-        hit = _TEXT_CACHE.get((key, text))
+        hit = None
+        if cache:
+            tkey = (key, _text_key(text))
+            hit = _TEXT_CACHE.get(tkey)
         if hit is None:
             todo.setdefault(text, []).append(i)
         else:
-            _TEXT_CACHE.move_to_end((key, text))
+            _TEXT_CACHE.move_to_end(tkey)
             out[i] = hit
     if todo:
         unique = list(todo)
@@ -576,11 +631,16 @@ def coded(texts: list[str], cb: Codebook) -> list[tuple]:
             found[pos].append(tuple(record))
         for text, records in zip(unique, found):
             records = tuple(records)
-            _TEXT_CACHE[(key, text)] = records
+            if cache:
+                tkey = (key, _text_key(text))
+                if tkey not in _TEXT_CACHE:
+                    _CACHED_MATCHES += len(records)
+                _TEXT_CACHE[tkey] = records
             for i in todo[text]:
                 out[i] = records
-        while len(_TEXT_CACHE) > CACHE_SIZE:
-            _TEXT_CACHE.popitem(last=False)
+        while _TEXT_CACHE and (len(_TEXT_CACHE) > CACHE_SIZE
+                               or _CACHED_MATCHES > CACHE_MATCHES):
+            _CACHED_MATCHES -= len(_TEXT_CACHE.popitem(last=False)[1])
     return out
 
 
@@ -597,10 +657,10 @@ def theme_ids(cb: Codebook, themes) -> list[str]:
     return [t for t in cb.ids if t in wanted]
 
 
-def _table(texts: list[str], cb: Codebook, units, paras) -> pd.DataFrame:
+def _table(texts: list[str], cb: Codebook, units, paras, cache: bool = True) -> pd.DataFrame:
     order = {t: i for i, t in enumerate(cb.ids)}
     rows = []
-    for pos, records in enumerate(coded(texts, cb)):
+    for pos, records in enumerate(coded(texts, cb, cache=cache)):
         for record in records:
             rows.append((pos, *record))
     rows.sort(key=lambda r: (r[0], r[4], order[r[1]], r[5]))
@@ -614,7 +674,7 @@ def _table(texts: list[str], cb: Codebook, units, paras) -> pd.DataFrame:
 
 
 def code_themes(paragraphs, codebook: Codebook | str | None = None, *,
-                text_col: str = "text") -> pd.DataFrame:
+                text_col: str = "text", cache: bool = True) -> pd.DataFrame:
     """The matches table: every theme match in the paragraphs, one row per match.
 
     Coding is cached per text and codebook version, so calling it again on the same paragraphs
@@ -629,6 +689,8 @@ def code_themes(paragraphs, codebook: Codebook | str | None = None, *,
         None reads :data:`analysis.paths.CODEBOOK`.
     text_col : str
         Column holding the texts.
+    cache : bool
+        Use the coding cache (default); False codes every distinct text and keeps nothing.
 
     Returns
     -------
@@ -661,7 +723,7 @@ def code_themes(paragraphs, codebook: Codebook | str | None = None, *,
     else:
         index, texts = as_texts(paragraphs)
         units, paras = index.to_numpy(), [None] * len(texts)
-    return _table(texts, cb, units, paras)
+    return _table(texts, cb, units, paras, cache)
 
 
 def counts_from(matches: pd.DataFrame, n_rows: int, ids: list[str]) -> np.ndarray:

@@ -224,3 +224,21 @@ def test_the_engine_uses_no_private_re_module():
         for private in ("re._parser", "re._casefix", "sre_constants", "sre_parse",
                         "re._constants"):
             assert private not in source, (name, private)
+
+
+def test_cache_can_be_bypassed_and_is_bounded(monkeypatch):
+    calls = []
+    engine = matching.match_records
+    monkeypatch.setattr(matching, "match_records", lambda norm, cb: calls.append(len(norm))
+                        or engine(norm, cb))
+    matching.clear_cache()
+    texts = ["La cybersécurité. " * 20, "l'IA"]
+    first = matching.code_themes(texts)
+    matching.code_themes(texts)
+    assert calls == [2]
+    pd.testing.assert_frame_equal(matching.code_themes(texts, cache=False), first)
+    assert calls == [2, 2]
+    monkeypatch.setattr(matching, "CACHE_MATCHES", 5)
+    matching.clear_cache()
+    matching.code_themes(texts)  # 20 + 1 matches: more than 5 kept, the oldest text dropped
+    assert matching._CACHED_MATCHES <= 5 and len(matching._TEXT_CACHE) == 1
