@@ -69,7 +69,7 @@ _CHUNK_CHARS = 2_000_000
 _SLUG_RE = re.compile(r"[\W_]+")
 _STRONG = 3  # shortest folded literal used to place a rule (two characters for exact ones)
 _DENSE = 40  # a prefix rule falls back when its literals start more often than every 40 characters
-_PER_SEGMENT = 20  # ... or when they are 20 times as frequent as the literals it requires
+_PER_SEGMENT = 200  # ... or when they are 200 times as frequent as the literals it requires
 _SAMPLE = 200_000  # characters on which short literals are counted
 
 
@@ -170,6 +170,18 @@ def _word_table() -> np.ndarray:
     return _WORD_TABLE[0]
 
 
+#: Very frequent French words: a rule whose every match starts with one of a set holding them
+#: (``(?:le|les|des)\s+souverains?``) is placed by the literals it requires (``souverain``).
+#: A speed heuristic only: matches are the same whatever the placement.
+_COMMON = frozenset(
+    "le la les l' de des du d' un une et en au aux ce ces cet cette se ses son sa sur par pour "
+    "dans qui que nos notre leur leurs deux trois il elle ils est mis mise plus".split())
+
+
+def _common(literals) -> bool:
+    return any(fold(lit.text) in _COMMON for lit in literals)
+
+
 def _strong(literals) -> bool:
     return literals is not None and all(
         len(lit.text) >= (_STRONG if lit.folded else 2) for lit in literals)
@@ -191,7 +203,7 @@ class _Rule:
         prefix = prefix_literals(compiled.pattern, ci) if mode is None else None
         required = required_literals(compiled.pattern, ci) if mode != "scan" else None
         self.fallback = None
-        if prefix is not None:
+        if prefix is not None and not (_common(prefix) and required and not _common(required)):
             self.mode, literals = "prefix", prefix
             self.fallback = _Rule(compiled, "segment" if required else "scan")
         elif required is not None:
@@ -238,7 +250,9 @@ class _Plan:
         """Place each literal by its shortest placeable prefix among the codebook's literals.
 
         ``technologies`` occurs wherever ``technologie`` and ``technolog`` do: one automaton
-        key stands for the three (a rule is then tried at a few more places, never fewer).
+        key stands for the three (a rule is then tried at a few more places, never fewer). Only
+        prefixes of at least 5 characters and 70 % of the literal are used (``design`` is not
+        placed by ``des``).
         """
         rules = [r for rule in self.rules.values() for r in (rule, rule.fallback) if r]
         every = {key for r in rules for key in r.keys}
@@ -246,7 +260,7 @@ class _Plan:
         canon = {}
         for folded, text in every:
             shortest = (folded, text)
-            for i in range(2, len(text)):
+            for i in range(max(5, -(-7 * len(text) // 10)), len(text)):
                 if (folded, text[:i]) in placeable:
                     shortest = (folded, text[:i])
                     break
