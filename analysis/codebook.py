@@ -9,8 +9,9 @@ The themes are defined in a TOML file a researcher edits without touching code,
   ``[[people]]`` speaker tables used by :mod:`analysis.speakers`);
 - :func:`get_codebook` returns a cached codebook (read again when the file changes);
 - :func:`codebook_table` gives one row per theme for a methods section;
-- :func:`check_pattern_safety` is the static check that refuses patterns that can backtrack
-  catastrophically (see its docstring for the rules).
+- every regex passes :func:`analysis.regex_syntax.safety_problem`, a static check of the
+  pattern source (nesting of groups and quantifiers, never running the pattern) that refuses
+  patterns which can backtrack catastrophically (see its docstring for the rules).
 
 Every mistake in the file raises :class:`analysis.errors.CodebookError` naming the file and the
 key (theme id, pattern number, regex). Importing this module reads no file.

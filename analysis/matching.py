@@ -41,6 +41,7 @@ import hashlib
 import re
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
+from itertools import chain
 
 import ahocorasick
 import numpy as np
@@ -318,7 +319,8 @@ class _Chunk:
             hits += automaton.iter(self.folded if folded else self.joined)
         # one array sorted by (literal, start); positions of literal i: starts[bounds[i]:bounds[i+1]]
         if hits:
-            table = np.array(hits, dtype=np.int64)
+            table = np.fromiter(chain.from_iterable(hits), dtype=np.int64,
+                                count=2 * len(hits)).reshape(-1, 2)
             keys = table[:, 1] >> 16
             starts = table[:, 0] - (table[:, 1] & 0xFFFF) + 1
             order = np.lexsort((starts, keys))
@@ -415,15 +417,14 @@ class _Chunk:
         rule = self._placed(rule)
         compiled, joined = rule.compiled, self.joined
         if rule.mode == "prefix":
-            pos = 0
+            # the match at each place, then finditer's rule: none starts inside the previous one
             match = compiled.match
-            for p in self.candidates(rule):
-                if p < pos:
-                    continue
-                m = match(joined, p)
-                if m is not None:
+            found = [m for p in self.candidates(rule) if (m := match(joined, p)) is not None]
+            pos = 0
+            for m in found:
+                if m.start() >= pos:
                     yield m
-                    pos = m.end() if m.end() > p else p + 1
+                    pos = m.end() if m.end() > m.start() else m.start() + 1
         elif rule.mode == "segment":
             for k in self.segments_with(rule):
                 yield from compiled.finditer(joined, self.offsets[k], self._end_of(k))
