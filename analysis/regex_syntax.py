@@ -442,7 +442,7 @@ def safety_problem(source: str, ignore_case: bool = False) -> str | None:
         body = node.children[0]
         if body.kind in ("lit", "set"):
             continue
-        text = _source_of(source, body)
+        text = _render(node)
         if _nullable(body):
             return f"the repeated group {text!r} can match the empty string"
         if _variable(body) and _ends(body, extra, False) & _ends(body, extra, True):
@@ -475,12 +475,8 @@ def _max_paren_depth(source: str) -> int:
     return best
 
 
-def _source_of(source: str, body: Node) -> str:
-    """A readable rendering of a repeated body (for messages)."""
-    return _render(body) + "+"
-
-
 def _render(node: Node) -> str:
+    """The pattern text of a node, as written (for messages)."""
     if node.kind == "lit":
         return re.escape(node.value) if node.value in ".^$*+?{}[]\\|()" else node.value
     if node.kind == "set":
