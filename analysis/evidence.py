@@ -28,11 +28,72 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from analysis import corpus
-from analysis import themes as _themes
+from analysis import matching as _matching
+from analysis import themestats as _themestats
 from analysis.text import normalize, split_sentences
+
+# ============================================================================================
+# STUDY DEFAULTS. The research questions' own constants, kept here in one place: every function
+# below takes them as parameters and uses these values only as defaults. A study file
+# (data/study.toml) will supply them; nothing else in the package refers to them.
+# ============================================================================================
+
+#: Laos and the Lao side: *Laos*, *lao* (adjective, not *Lao Cai*, a Vietnamese province),
+#: *laotien(ne)(s)*, *Vientiane*.
+LAOS_PATTERN = r"\b(?:Laos|[Ll]ao(?!\s+Cai)|[Ll]aotien\w*|Vientiane)\b"
+
+#: The components of Vietnam-Laos digital cooperation (research question 5), each a codebook
+#: theme optionally restricted to some of its sub-frames: label -> (theme, sub-frames or None).
+COOPERATION_COMPONENTS = {
+    "cybersecurity": ("cybersecurity", None),
+    "e-government": ("digital_transformation", ["e_government"]),
+    "population data": ("data_infrastructure", ["population_database"]),
+    "training and human resources": ("human_capital", None),
+    "data centres, cloud, computing": ("data_infrastructure",
+                                       ["data_centre", "cloud", "computing"]),
+    "telecom and satellites": ("data_infrastructure", ["telecom", "satellite"]),
+    "ICT": ("digital_transformation", ["ict"]),
+    "press and information": ("press_information", None),
+    "artificial intelligence": ("ai", None),
+}
+
+#: Issuer of a Vietnamese legal instrument, read from its code: ``NQ/TW`` resolutions are the
+#: Party's (Politburo or Central Committee), ``NQ-CP`` the Government's, ``/QH15`` the National
+#: Assembly's (15th legislature), ``QĐ-TTg`` decisions the Prime Minister's.
+ISSUERS = (
+    (re.compile(r"NQ\s*[-/]\s*TW", re.IGNORECASE), "Party (Politburo / Central Committee)"),
+    (re.compile(r"NQ\s*[-/]\s*CP", re.IGNORECASE), "Government"),
+    (re.compile(r"/\s*QH\s*\d*", re.IGNORECASE), "National Assembly"),
+    (re.compile(r"Q[ĐD]\s*[-/]\s*TTg", re.IGNORECASE), "Prime Minister"),
+)
+
+#: Target expressions, by type. Deadlines ("d'ici 2030", "à l'horizon 2030", "jusqu'à 2030",
+#: "prévu pour 2025"), rankings ("parmi les trois premiers", "trio de tête"), quantities
+#: ("au moins cinq", "10 %", "croissance à deux chiffres").
+TARGET_PATTERNS = {
+    "deadline": re.compile(
+        r"\b(?:d'ici (?:à |la fin de |fin )?|à l'horizon |horizon |jusqu'(?:à|en) |"
+        r"prévue? pour |pour (?:l'année )?)(?:l'an )?(?:20\d\d)\b"
+    ),
+    "ranking": re.compile(
+        r"\b(?:parmi les (?:\w+ )?(?:premiers|meilleurs)|trio de tête|en tête|top \d+|"
+        r"(?:premier|deuxième|troisième) rang)\b",
+        re.IGNORECASE,
+    ),
+    "quantity": re.compile(
+        r"\b(?:au moins|plus de|près de|moins de) (?:\d+(?:[.,\s]\d+)*|un|une|deux|trois|"
+        r"quatre|cinq|six|sept|huit|neuf|dix|cent|mille)\b(?! ans\b)"
+        r"|\b\d+(?:[.,]\d+)?\s?%|\bà deux chiffres\b",
+        re.IGNORECASE,
+    ),
+}
+# ============================================================================================
+# End of the study defaults.
+# ============================================================================================
 
 # --------------------------------------------------------------------------------------------
 # Sentences
@@ -127,9 +188,6 @@ def select_documents(paragraphs: pd.DataFrame, pattern: str, *, text_col: str = 
     return paragraphs[paragraphs["doc_id"].isin(docs)]
 
 
-#: Laos and the Lao side: *Laos*, *lao* (adjective, not *Lao Cai*, a Vietnamese province),
-#: *laotien(ne)(s)*, *Vientiane*.
-LAOS_PATTERN = r"\b(?:Laos|[Ll]ao(?!\s+Cai)|[Ll]aotien\w*|Vientiane)\b"
 
 
 # --------------------------------------------------------------------------------------------
@@ -162,7 +220,7 @@ def theme_paragraphs(units: pd.DataFrame, *, include_titles: bool = True) -> pd.
     """
     if "same_as" in units.columns:
         units = units[units["same_as"].fillna("") == ""]
-    return _themes.add_period(corpus.paragraphs(units, include_titles=include_titles))
+    return _themestats.add_period(corpus.paragraphs(units, include_titles=include_titles))
 
 
 #: The three levels of :func:`prevalence_levels`: name -> (rows kept, grouping column).
@@ -175,7 +233,7 @@ LEVELS = {
 
 def prevalence_levels(paragraphs: pd.DataFrame, *, themes: list | str | None = None,
                       codebook=None, n_boot: int = 2000, ci: float = 0.95,
-                      random_state=0) -> pd.DataFrame:
+                      random_state=0, matches: pd.DataFrame | None = None) -> pd.DataFrame:
     """Theme prevalence by unit kind, by period (articles only) and by article, in one table.
 
     Calls :func:`analysis.themes.prevalence` three times with the same seed:
@@ -201,6 +259,9 @@ def prevalence_levels(paragraphs: pd.DataFrame, *, themes: list | str | None = N
         Coverage of the percentile interval.
     random_state : int
         Seed passed to each :func:`analysis.themes.prevalence` call.
+    matches : pandas.DataFrame, optional
+        The matches table of ``paragraphs`` (:func:`analysis.matching.code_themes`, same rows in
+        the same order); by default computed once through the coding cache.
 
     Returns
     -------
@@ -209,13 +270,17 @@ def prevalence_levels(paragraphs: pd.DataFrame, *, themes: list | str | None = N
         ``rate_per_1000``, ``ci_low``, ``ci_high``, ``n_paragraphs``, ``n_docs``; levels in the
         order of :data:`LEVELS`, groups sorted within a level.
     """
+    matches = _matching.matches_for(paragraphs, codebook, matches=matches)
     tables = []
     for level, (kind, by) in LEVELS.items():
-        rows = paragraphs if kind is None else paragraphs[paragraphs["kind"] == kind]
+        keep = (np.ones(len(paragraphs), dtype=bool) if kind is None
+                else (paragraphs["kind"] == kind).to_numpy())
+        rows = paragraphs[keep]
         if rows.empty:
             continue
-        table = _themes.prevalence(rows, by, codebook=codebook, n_boot=n_boot, ci=ci,
-                                   random_state=random_state, themes=themes)
+        table = _themestats.prevalence(rows, by, codebook=codebook, n_boot=n_boot, ci=ci,
+                                       random_state=random_state, themes=themes,
+                                       matches=_matching.subset_matches(matches, keep))
         table = table.rename(columns={by: "group"})
         table.insert(0, "level", level)
         table["group"] = table["group"].astype(str)
@@ -229,7 +294,7 @@ def prevalence_levels(paragraphs: pd.DataFrame, *, themes: list | str | None = N
 
 
 def with_theme(paragraphs: pd.DataFrame, theme: str, *, level: str = "doc_id", codebook=None,
-               text_col: str = "text") -> pd.DataFrame:
+               text_col: str = "text", matches: pd.DataFrame | None = None) -> pd.DataFrame:
     """The rows of the documents (or the paragraphs) where ``theme`` occurs.
 
     Parameters
@@ -245,6 +310,9 @@ def with_theme(paragraphs: pd.DataFrame, theme: str, *, level: str = "doc_id", c
         None reads :data:`analysis.paths.CODEBOOK`.
     text_col : str
         Column holding the text.
+    matches : pandas.DataFrame, optional
+        The matches table of ``paragraphs`` (:func:`analysis.matching.code_themes`, same rows in
+        the same order); by default computed once through the coding cache.
 
     Returns
     -------
@@ -253,7 +321,8 @@ def with_theme(paragraphs: pd.DataFrame, theme: str, *, level: str = "doc_id", c
     """
     if level not in ("doc_id", "paragraph"):
         raise ValueError("level must be 'doc_id' or 'paragraph'")
-    present = _themes.count_themes(paragraphs[text_col], codebook, themes=[theme])[theme] > 0
+    present = _matching.count_themes(paragraphs[text_col], codebook, themes=[theme],
+                                     matches=matches)[theme] > 0
     if level == "paragraph":
         return paragraphs[present]
     docs = set(paragraphs.loc[present, "doc_id"])
@@ -262,7 +331,7 @@ def with_theme(paragraphs: pd.DataFrame, theme: str, *, level: str = "doc_id", c
 
 def theme_units(paragraphs: pd.DataFrame, units: pd.DataFrame, theme: str, *, codebook=None,
                 columns: tuple = ("kind", "date", "n_pages", "source_files", "title"),
-                text_col: str = "text") -> pd.DataFrame:
+                text_col: str = "text", matches: pd.DataFrame | None = None) -> pd.DataFrame:
     """The units that carry a theme, with its number of matches and where the units come from.
 
     Useful to see *which* articles and teasers a rate rests on, and on which pages a teaser was
@@ -282,6 +351,9 @@ def theme_units(paragraphs: pd.DataFrame, units: pd.DataFrame, theme: str, *, co
         Columns of ``units`` to show (those missing are skipped).
     text_col : str
         Column holding the text.
+    matches : pandas.DataFrame, optional
+        The matches table of ``paragraphs`` (:func:`analysis.matching.code_themes`, same rows in
+        the same order); by default computed once through the coding cache.
 
     Returns
     -------
@@ -290,7 +362,8 @@ def theme_units(paragraphs: pd.DataFrame, units: pd.DataFrame, theme: str, *, co
         ``n_paragraphs`` (paragraphs with the theme), then ``columns``; in the order of
         ``units``.
     """
-    counts = _themes.count_themes(paragraphs[text_col], codebook, themes=[theme])[theme]
+    counts = _matching.count_themes(paragraphs[text_col], codebook, themes=[theme],
+                                    matches=matches)[theme]
     table = pd.DataFrame({"doc_id": paragraphs["doc_id"].to_numpy(),
                           "n_matches": counts.to_numpy(),
                           "n_paragraphs": (counts > 0).astype("int64").to_numpy()})
@@ -303,7 +376,8 @@ def theme_units(paragraphs: pd.DataFrame, units: pd.DataFrame, theme: str, *, co
 
 def theme_evidence(paragraphs: pd.DataFrame, theme: str, *, subframe: str | list | None = None,
                    kind: str | None = None, window: int = 80, codebook=None,
-                   text_col: str = "text", extra: tuple = ("period",)) -> pd.DataFrame:
+                   text_col: str = "text", extra: tuple = ("period",),
+                   matches: pd.DataFrame | None = None) -> pd.DataFrame:
     """KWIC lines of one theme, optionally restricted to sub-frames and a unit kind.
 
     A thin layer over :func:`analysis.themes.theme_kwic` (context from the normalized text:
@@ -328,6 +402,9 @@ def theme_evidence(paragraphs: pd.DataFrame, theme: str, *, subframe: str | list
     extra : tuple of str
         Columns of ``paragraphs`` copied to each line when present (default ``period``, so that
         lines can be grouped by period).
+    matches : pandas.DataFrame, optional
+        The matches table of ``paragraphs`` (:func:`analysis.matching.code_themes`, same rows in
+        the same order); by default computed once through the coding cache.
 
     Returns
     -------
@@ -336,8 +413,11 @@ def theme_evidence(paragraphs: pd.DataFrame, theme: str, *, subframe: str | list
         regex of the pattern is left out), then the ``extra`` columns, in text order, with a
         fresh RangeIndex.
     """
+    if matches is not None and kind is not None:
+        matches = _matching.subset_matches(matches, (paragraphs["kind"] == kind).to_numpy())
     rows = paragraphs if kind is None else paragraphs[paragraphs["kind"] == kind]
-    lines = _themes.theme_kwic(rows, theme, window=window, codebook=codebook, text_col=text_col)
+    lines = _matching.theme_kwic(rows, theme, window=window, codebook=codebook, text_col=text_col,
+                                 matches=matches)
     if subframe is not None:
         wanted = [subframe] if isinstance(subframe, str) else list(subframe)
         lines = lines[lines["subframe"].isin(wanted)]
@@ -350,7 +430,7 @@ def theme_evidence(paragraphs: pd.DataFrame, theme: str, *, subframe: str | list
 
 
 def co_mentions(paragraphs: pd.DataFrame, focal: str, other: str, *, codebook=None,
-                text_col: str = "text") -> pd.DataFrame:
+                text_col: str = "text", matches: pd.DataFrame | None = None) -> pd.DataFrame:
     """What theme ``other`` says in the documents where theme ``focal`` occurs.
 
     For instance, with ``focal="resolution_57"`` and ``other="companion_resolutions"``: which
@@ -367,6 +447,9 @@ def co_mentions(paragraphs: pd.DataFrame, focal: str, other: str, *, codebook=No
         None reads :data:`analysis.paths.CODEBOOK`.
     text_col : str
         Column holding the text.
+    matches : pandas.DataFrame, optional
+        The matches table of ``paragraphs`` (:func:`analysis.matching.code_themes`, same rows in
+        the same order); by default computed once through the coding cache.
 
     Returns
     -------
@@ -377,17 +460,17 @@ def co_mentions(paragraphs: pd.DataFrame, focal: str, other: str, *, codebook=No
         ", "). Sorted by ``n_docs`` descending, then sub-frame and match.
     """
     columns = ["subframe", "match", "n_matches", "n_docs", "n_same_paragraph", "doc_ids"]
-    texts = paragraphs[text_col].reset_index(drop=True)
     doc_ids = paragraphs["doc_id"].reset_index(drop=True)
-    matches = _themes.theme_matches(texts, codebook, themes=[focal, other])
-    focal_rows = set(matches.loc[matches["theme"] == focal, "index"])
+    _matching.theme_ids(_matching.get_codebook(codebook), [focal, other])
+    matches = _matching.matches_for(paragraphs, codebook, text_col=text_col, matches=matches)
+    focal_rows = set(matches.loc[matches["theme"] == focal, "row"])
     focal_docs = set(doc_ids.iloc[sorted(focal_rows)])
     hits = matches[matches["theme"] == other].copy()
-    hits["doc_id"] = doc_ids.iloc[hits["index"].to_numpy()].to_numpy()
+    hits["doc_id"] = doc_ids.iloc[hits["row"].to_numpy()].to_numpy()
     hits = hits[hits["doc_id"].isin(focal_docs)]
     if hits.empty:
         return pd.DataFrame(columns=columns)
-    hits["same"] = hits["index"].isin(focal_rows)
+    hits["same"] = hits["row"].isin(focal_rows)
     table = hits.groupby(["subframe", "match"], sort=True).agg(
         n_matches=("doc_id", "size"), n_docs=("doc_id", "nunique"),
         n_same_paragraph=("same", "sum"),
@@ -397,24 +480,11 @@ def co_mentions(paragraphs: pd.DataFrame, focal: str, other: str, *, codebook=No
     return table[columns].reset_index(drop=True)
 
 
-#: The components of Vietnam-Laos digital cooperation (research question 5), each a codebook
-#: theme optionally restricted to some of its sub-frames: label -> (theme, sub-frames or None).
-COOPERATION_COMPONENTS = {
-    "cybersecurity": ("cybersecurity", None),
-    "e-government": ("digital_transformation", ["e_government"]),
-    "population data": ("data_infrastructure", ["population_database"]),
-    "training and human resources": ("human_capital", None),
-    "data centres, cloud, computing": ("data_infrastructure",
-                                       ["data_centre", "cloud", "computing"]),
-    "telecom and satellites": ("data_infrastructure", ["telecom", "satellite"]),
-    "ICT": ("digital_transformation", ["ict"]),
-    "press and information": ("press_information", None),
-    "artificial intelligence": ("ai", None),
-}
 
 
 def component_table(paragraphs: pd.DataFrame, components: dict | None = None, *,
-                    by: str = "period", codebook=None, text_col: str = "text") -> pd.DataFrame:
+                    by: str = "period", codebook=None, text_col: str = "text",
+                    matches: pd.DataFrame | None = None) -> pd.DataFrame:
     """Matches of named components (a theme, or some of its sub-frames) in each group.
 
     Parameters
@@ -430,6 +500,9 @@ def component_table(paragraphs: pd.DataFrame, components: dict | None = None, *,
         None reads :data:`analysis.paths.CODEBOOK`.
     text_col : str
         Column holding the text.
+    matches : pandas.DataFrame, optional
+        The matches table of ``paragraphs`` (:func:`analysis.matching.code_themes`, same rows in
+        the same order); by default computed once through the coding cache.
 
     Returns
     -------
@@ -441,8 +514,10 @@ def component_table(paragraphs: pd.DataFrame, components: dict | None = None, *,
     components = COOPERATION_COMPONENTS if components is None else components
     rows = paragraphs.reset_index(drop=True)
     theme_ids = list(dict.fromkeys(theme for theme, _ in components.values()))
-    matches = _themes.theme_matches(rows[text_col], codebook, themes=theme_ids)
-    positions = matches["index"].to_numpy(dtype="int64")
+    _matching.theme_ids(_matching.get_codebook(codebook), theme_ids)
+    matches = _matching.matches_for(rows, codebook, text_col=text_col, matches=matches)
+    matches = matches[matches["theme"].isin(theme_ids)].copy()
+    positions = matches["row"].to_numpy(dtype="int64")
     matches[by] = rows[by].to_numpy()[positions]
     matches["doc_id"] = rows["doc_id"].to_numpy()[positions]
     groups = sorted(rows[by].astype(str).unique())
@@ -463,24 +538,17 @@ def component_table(paragraphs: pd.DataFrame, components: dict | None = None, *,
     return pd.DataFrame(out)
 
 
-#: Issuer of a Vietnamese legal instrument, read from its code: ``NQ/TW`` resolutions are the
-#: Party's (Politburo or Central Committee), ``NQ-CP`` the Government's, ``/QH15`` the National
-#: Assembly's (15th legislature), ``QĐ-TTg`` decisions the Prime Minister's.
-ISSUERS = (
-    (re.compile(r"NQ\s*[-/]\s*TW", re.IGNORECASE), "Party (Politburo / Central Committee)"),
-    (re.compile(r"NQ\s*[-/]\s*CP", re.IGNORECASE), "Government"),
-    (re.compile(r"/\s*QH\s*\d*", re.IGNORECASE), "National Assembly"),
-    (re.compile(r"Q[ĐD]\s*[-/]\s*TTg", re.IGNORECASE), "Prime Minister"),
-)
 
 
-def issuer_of(reference: str) -> str:
+def issuer_of(reference: str, issuers: tuple | None = None) -> str:
     """Issuer of a legal instrument from the code in its reference.
 
     Parameters
     ----------
     reference : str
         The reference as written, e.g. ``"Résolution n° 81/2023/QH15"``.
+    issuers : tuple of (compiled regex, str), optional
+        Code pattern -> issuer label, tried in order; default :data:`ISSUERS`.
 
     Returns
     -------
@@ -497,7 +565,7 @@ def issuer_of(reference: str) -> str:
     >>> issuer_of("résolution 59")
     'not stated'
     """
-    for regex, label in ISSUERS:
+    for regex, label in (ISSUERS if issuers is None else issuers):
         if regex.search(reference):
             return label
     return "not stated"
@@ -505,7 +573,8 @@ def issuer_of(reference: str) -> str:
 
 def resolution_companions(paragraphs: pd.DataFrame, *, focal: str = "resolution_57",
                           other: str = "companion_resolutions", codebook=None,
-                          text_col: str = "text") -> pd.DataFrame:
+                          text_col: str = "text", matches: pd.DataFrame | None = None,
+                          issuers: tuple | None = None) -> pd.DataFrame:
     """Resolutions cited in the same documents as Resolution 57-NQ/TW, with their issuer.
 
     :func:`co_mentions` of the codebook's ``companion_resolutions`` theme in the documents
@@ -521,19 +590,23 @@ def resolution_companions(paragraphs: pd.DataFrame, *, focal: str = "resolution_
         None reads :data:`analysis.paths.CODEBOOK`.
     text_col : str
         Column holding the text.
+    matches : pandas.DataFrame, optional
+        The matches table of ``paragraphs`` (:func:`analysis.matching.code_themes`, same rows in
+        the same order); by default computed once through the coding cache.
 
     Returns
     -------
     pandas.DataFrame
         The columns of :func:`co_mentions` with ``issuer`` after ``match``.
     """
-    table = co_mentions(paragraphs, focal, other, codebook=codebook, text_col=text_col)
-    table.insert(2, "issuer", [issuer_of(m) for m in table["match"]])
+    table = co_mentions(paragraphs, focal, other, codebook=codebook, text_col=text_col,
+                        matches=matches)
+    table.insert(2, "issuer", [issuer_of(m, issuers) for m in table["match"]])
     return table
 
 
 def subframe_table(paragraphs: pd.DataFrame, theme: str, *, by: str = "kind", codebook=None,
-                   text_col: str = "text") -> pd.DataFrame:
+                   text_col: str = "text", matches: pd.DataFrame | None = None) -> pd.DataFrame:
     """Matches of one theme by sub-frame and group, with the documents that carry them.
 
     Parameters
@@ -548,6 +621,9 @@ def subframe_table(paragraphs: pd.DataFrame, theme: str, *, by: str = "kind", co
         None reads :data:`analysis.paths.CODEBOOK`.
     text_col : str
         Column holding the text.
+    matches : pandas.DataFrame, optional
+        The matches table of ``paragraphs`` (:func:`analysis.matching.code_themes`, same rows in
+        the same order); by default computed once through the coding cache.
 
     Returns
     -------
@@ -559,14 +635,16 @@ def subframe_table(paragraphs: pd.DataFrame, theme: str, *, by: str = "kind", co
     """
     columns = [by, "subframe", "n_matches", "n_paragraphs", "n_docs", "matches"]
     rows = paragraphs.reset_index(drop=True)
-    matches = _themes.theme_matches(rows[text_col], codebook, themes=[theme])
+    _matching.theme_ids(_matching.get_codebook(codebook), [theme])
+    matches = _matching.matches_for(rows, codebook, text_col=text_col, matches=matches)
+    matches = matches[matches["theme"] == theme].copy()
     if matches.empty:
         return pd.DataFrame(columns=columns)
-    positions = matches["index"].to_numpy()
+    positions = matches["row"].to_numpy()
     matches[by] = rows[by].to_numpy()[positions]
     matches["doc_id"] = rows["doc_id"].to_numpy()[positions]
     table = matches.groupby([by, "subframe"], sort=True).agg(
-        n_matches=("match", "size"), n_paragraphs=("index", "nunique"),
+        n_matches=("match", "size"), n_paragraphs=("row", "nunique"),
         n_docs=("doc_id", "nunique"),
         matches=("match", lambda s: " | ".join(sorted(set(s))))).reset_index()
     table = table.sort_values([by, "n_matches", "subframe"], ascending=[True, False, True])
@@ -576,26 +654,7 @@ def subframe_table(paragraphs: pd.DataFrame, theme: str, *, by: str = "kind", co
 # Targets: deadlines, rankings, quantities
 # --------------------------------------------------------------------------------------------
 
-#: Target expressions, by type. Deadlines ("d'ici 2030", "à l'horizon 2030", "jusqu'à 2030",
-#: "prévu pour 2025"), rankings ("parmi les trois premiers", "trio de tête"), quantities
-#: ("au moins cinq", "10 %", "croissance à deux chiffres").
-TARGET_PATTERNS = {
-    "deadline": re.compile(
-        r"\b(?:d'ici (?:à |la fin de |fin )?|à l'horizon |horizon |jusqu'(?:à|en) |"
-        r"prévue? pour |pour (?:l'année )?)(?:l'an )?(?:20\d\d)\b"
-    ),
-    "ranking": re.compile(
-        r"\b(?:parmi les (?:\w+ )?(?:premiers|meilleurs)|trio de tête|en tête|top \d+|"
-        r"(?:premier|deuxième|troisième) rang)\b",
-        re.IGNORECASE,
-    ),
-    "quantity": re.compile(
-        r"\b(?:au moins|plus de|près de|moins de) (?:\d+(?:[.,\s]\d+)*|un|une|deux|trois|"
-        r"quatre|cinq|six|sept|huit|neuf|dix|cent|mille)\b(?! ans\b)"
-        r"|\b\d+(?:[.,]\d+)?\s?%|\bà deux chiffres\b",
-        re.IGNORECASE,
-    ),
-}
+
 
 
 def target_statements(units: pd.DataFrame, *, patterns: dict | None = None,
@@ -643,7 +702,8 @@ def target_statements(units: pd.DataFrame, *, patterns: dict | None = None,
 
 
 def themes_by_speaker(speech: pd.DataFrame, *, by: str | list = "office", themes=None,
-                      codebook=None, text_col: str = "text") -> pd.DataFrame:
+                      codebook=None, text_col: str = "text",
+                      matches: pd.DataFrame | None = None) -> pd.DataFrame:
     """Which themes each speaker (or office, or country) carries in attributed speech.
 
     Parameters
@@ -659,6 +719,9 @@ def themes_by_speaker(speech: pd.DataFrame, *, by: str | list = "office", themes
         None reads :data:`analysis.paths.CODEBOOK`.
     text_col : str
         Column holding the sentence.
+    matches : pandas.DataFrame, optional
+        The matches table of ``paragraphs`` (:func:`analysis.matching.code_themes`, same rows in
+        the same order); by default computed once through the coding cache.
 
     Returns
     -------
@@ -668,7 +731,8 @@ def themes_by_speaker(speech: pd.DataFrame, *, by: str | list = "office", themes
     """
     by = [by] if isinstance(by, str) else list(by)
     rows = speech.reset_index(drop=True)
-    present = (_themes.count_themes(rows[text_col], codebook, themes=themes) > 0).astype("int64")
+    present = (_matching.count_themes(rows[text_col], codebook, themes=themes,
+                                      matches=matches) > 0).astype("int64")
     ids = list(present.columns)
     table = pd.concat([rows[list(dict.fromkeys(by + ["doc_id"]))], present], axis=1)
     grouped = table.groupby(by, sort=True)

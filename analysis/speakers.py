@@ -28,7 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.text import normalize, split_sentences
-from analysis.themes import Codebook, get_codebook
+from analysis.codebook import Codebook, get_codebook
 
 #: Speech verbs, past participle (after ``a``/``ont``) and present tense (headline style).
 SPEECH_VERBS_PAST = (

@@ -103,9 +103,9 @@ def test_themes_can_be_tabulated_by_office():
     assert table.loc["Lao official", "digital_transformation"] == 0
 
 
-def test_seed_corpus_incises_resolve_to_the_speaker_of_the_article():
+def test_seed_corpus_incises_resolve_to_the_speaker_of_the_article(seed_raw, seed_metadata):
     from analysis import corpus
-    speech = attribute_speech(corpus.paragraphs(corpus.load_corpus()))
+    speech = attribute_speech(corpus.paragraphs(corpus.load_corpus(seed_raw, seed_metadata)))
     articles = speech[~speech.doc_id.str.startswith("rel_")]
     by_doc = articles[articles.cue.str.contains("-t-il")].groupby("doc_id")["speaker"].agg(set)
     assert by_doc.to_dict() == {

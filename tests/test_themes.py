@@ -6,8 +6,6 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 import analysis.themes as themes_module
 from analysis.text import normalize
@@ -261,7 +259,9 @@ def test_count_themes_rejects_a_single_string():
 
 
 def test_texts_are_scanned_in_chunks_without_crossing(toy, monkeypatch):
-    monkeypatch.setattr(themes_module, "_CHUNK_CHARS", 8)
+    from analysis import matching
+    monkeypatch.setattr(matching, "_CHUNK_CHARS", 8)
+    matching.clear_cache()
     texts = ["alpha", "beta alpha", "alpha beta", "sécurité"]
     counts = count_themes(texts, toy)
     assert counts["alpha"].tolist() == [1, 1, 1, 0]
@@ -501,41 +501,13 @@ def test_plot_helpers_return_figures(toy):
     matplotlib.pyplot.close(fig)
 
 
-def test_docstring_examples():
-    result = doctest.testmod(themes_module, optionflags=doctest.NORMALIZE_WHITESPACE)
+@pytest.mark.parametrize("module", ["analysis.codebook", "analysis.matching",
+                                    "analysis.themestats", "analysis.regex_syntax"])
+def test_docstring_examples(module):
+    import importlib
+    result = doctest.testmod(importlib.import_module(module),
+                             optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
-
-
-# ---------------------------------------------------------------------------------------------
-# The literal prefilter changes nothing but speed
-# ---------------------------------------------------------------------------------------------
-
-def matches_without_prefilter(texts, monkeypatch):
-    with monkeypatch.context() as patch:
-        patch.setattr(themes_module, "_literal_specs", lambda regex, flags: None)
-        return theme_matches(texts)
-
-
-def test_prefilter_gives_the_same_matches_on_corpus_and_validation_sentences(labeled, monkeypatch):
-    from analysis import corpus
-    units = corpus.load_corpus()
-    texts = list(labeled["sentence"]) + list(units["title"]) + list(units["text"]) + [
-        "L'İA et la ſécurité des données", "LA RÉSOLUTION N° 57-NQ/TW\n\nET LES RÉSOLUTIONS 59, 66 ET 68"]
-    expected = matches_without_prefilter(texts, monkeypatch)
-    assert len(expected) > 500
-    pd.testing.assert_frame_equal(theme_matches(texts), expected)
-
-
-FRAGMENTS = ["l'IA", " IA ", "j'ai", "via", "Malaisie", " souveraineté ", " numérique ", "cyber",
-             "sécurité", " alimentaire", " Résolution ", "57", "-NQ/TW", " 68", ", ", " et ", ". ",
-             "\n\n", " données ", " Laos ", " coopération ", " formation ", " puces ", " de la ",
-             "É", "İ", "ſ", " technologies clés", "'", " innovation", "R&D", " presse", " X"]
-
-
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(texts=st.lists(st.lists(st.sampled_from(FRAGMENTS), max_size=12).map("".join), min_size=1, max_size=6))
-def test_prefilter_is_sound_on_generated_texts(texts, monkeypatch):
-    pd.testing.assert_frame_equal(theme_matches(texts), matches_without_prefilter(texts, monkeypatch))
 
 
 def test_blank_lines_split_texts_and_offsets_stay_in_the_text():

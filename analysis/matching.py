@@ -1,0 +1,958 @@
+"""The theme engine: code texts once into a matches table.
+
+:func:`code_themes` runs every theme of a codebook (:mod:`analysis.codebook`) over a table of
+paragraphs and returns one row per match (the *matches table*); every count, rate,
+co-occurrence, validation metric and evidence table of :mod:`analysis.themes`,
+:mod:`analysis.evidence` and :mod:`analysis.speakers` is computed from that table.
+
+Rules of matching (unchanged from the first engine; see ``data/codebook.toml``): texts are
+matched after :func:`analysis.text.normalize`; a match never spans a blank line; for each theme,
+a match overlapping one of its exclusions is dropped, overlapping matches count once (patterns in
+codebook order, then position); ``require`` keeps a match only if the cue occurs in its sentence
+(sentences end at ``. ! ? ;`` before a space, or at a line break); the sub-frame comes from the
+pattern, else from the first context rule found in the sentence, else the theme's default.
+
+How it is fast (and gives the same matches as scanning every pattern everywhere):
+
+1. Paragraphs are joined, ``\\x00`` between them, into chunks of about 2 MB; the chunk and its
+   case-folded copy (:func:`analysis.regex_syntax.fold`) are scanned once by an Aho-Corasick
+   automaton (:mod:`ahocorasick`) holding the literals of every rule of the codebook.
+2. For a rule whose every match *starts* with one of a set of literals
+   (:func:`analysis.regex_syntax.prefix_literals`), the regex is tried (``Pattern.match``) only
+   where one of them occurs, in order, skipping positions inside the previous match: exactly the
+   matches ``finditer`` would give, since a match can start nowhere else.
+3. A rule whose every match *contains* one of a set of literals
+   (:func:`analysis.regex_syntax.required_literals`) runs only on the paragraphs holding one.
+4. Any other rule scans the whole chunk.
+
+Results are cached per text and codebook (an in-process LRU of at most :data:`CACHE_SIZE` texts
+and :data:`CACHE_MATCHES` matches, keyed by the text, or its BLAKE2 digest when long, and the
+codebook's fingerprint, the SHA-256 of its file), so a notebook that counts, then tabulates,
+then validates codes each paragraph once; editing the codebook file changes its fingerprint.
+``code_themes(..., cache=False)`` codes without the cache (a pipeline streaming a corpus once).
+
+Costs: a paragraph of n characters is scanned in O(n log n) whatever its number of matches
+(kept matches are merged, never inserted in the middle of a list); a text without paragraph
+breaks costs the same per character as one with them.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from bisect import bisect_left, bisect_right
+from collections import OrderedDict
+from itertools import chain
+
+import ahocorasick
+import numpy as np
+import pandas as pd
+
+from analysis.codebook import Codebook, get_codebook
+from analysis.regex_syntax import Literal, fold, prefix_literals, required_literals
+from analysis.text import normalize
+
+#: Columns of the matches table returned by :func:`code_themes`.
+MATCH_COLUMNS = ["row", "unit_id", "para_id", "theme", "subframe", "rule", "start", "end",
+                 "match", "sentence"]
+#: Longest ``sentence`` kept in the matches table: a longer one (a text without sentence ends)
+#: is cut to a window of this many characters around the match.
+MAX_SENTENCE = 2000
+#: Texts whose matches are kept in memory (least recently used dropped first)...
+CACHE_SIZE = 200_000
+#: ... and the most matches kept in all (about 0.5 KB each).
+CACHE_MATCHES = 500_000
+
+_SEP = "\x00"  # separates texts when they are scanned together; no kept match crosses it
+_BOUNDARY_RE = re.compile(r"[.!?;](?=\s|\x00|$)|[\n\x00]")  # sentence ends for cues/context
+_END_CHAR_RE = re.compile(r"[.!?;\n\x00]")  # candidates of _BOUNDARY_RE, checked in Python
+_BLANK_LINE_RE = re.compile(r"\n[ \t]*\n")
+_CHUNK_CHARS = 2_000_000
+_SLUG_RE = re.compile(r"[\W_]+")
+_STRONG = 3  # shortest folded literal used to place a rule (two characters for exact ones)
+_DENSE = 40  # a prefix rule falls back when its literals start more often than every 40 characters
+_PER_SEGMENT = 200  # ... or when they are 200 times as frequent as the literals it requires
+_SAMPLE = 200_000  # characters on which short literals are counted
+
+
+# ---------------------------------------------------------------------------------------------
+# Texts
+# ---------------------------------------------------------------------------------------------
+
+def as_texts(texts) -> tuple[pd.Index, list]:
+    """Input index and raw texts (missing values become empty strings).
+
+    Parameters
+    ----------
+    texts : pandas.Series or sequence of str
+
+    Returns
+    -------
+    (pandas.Index, list of str)
+
+    Raises
+    ------
+    TypeError
+        A single string, a DataFrame, or a value that is not a string.
+    """
+    if isinstance(texts, str):
+        raise TypeError("texts must be a sequence or Series of strings, not a single string; "
+                        "wrap it in a list")
+    if isinstance(texts, pd.DataFrame):
+        raise TypeError("texts must be a Series or sequence of strings; pass df['text']")
+    if isinstance(texts, pd.Series):
+        index, values = texts.index, texts.tolist()
+    else:
+        values = list(texts)
+        index = pd.RangeIndex(len(values))
+    out = []
+    for value in values:
+        if isinstance(value, str):
+            out.append(value)
+        elif value is None or pd.isna(value):
+            out.append("")
+        else:
+            raise TypeError(f"texts must be strings, got {type(value).__name__}")
+    return index, out
+
+
+def normalized(text: str) -> str:
+    """The text the patterns see: :func:`analysis.text.normalize`, separator removed."""
+    return normalize(text).replace(_SEP, " ") if text else ""
+
+
+def _segments(norm: list[str]) -> tuple[list[str], list[int], list[int]]:
+    """Split texts at blank lines: segment texts, their text positions and offsets in the text."""
+    segments, owners, starts = [], [], []
+    for i, text in enumerate(norm):
+        pos = 0
+        for m in _BLANK_LINE_RE.finditer(text):
+            segments.append(text[pos:m.start()])
+            owners.append(i)
+            starts.append(pos)
+            pos = m.end()
+        segments.append(text[pos:])
+        owners.append(i)
+        starts.append(pos)
+    return segments, owners, starts
+
+
+def _chunks(segments: list[str]):
+    """Yield ``(first_position, segments)`` groups of about ``_CHUNK_CHARS`` characters."""
+    start, size = 0, 0
+    for i, text in enumerate(segments):
+        size += len(text) + 1
+        if size >= _CHUNK_CHARS:
+            yield start, segments[start:i + 1]
+            start, size = i + 1, 0
+    if start < len(segments):
+        yield start, segments[start:]
+
+
+def _slug(value) -> str:
+    return _SLUG_RE.sub("_", str(value or "").lower()).strip("_")
+
+
+# ---------------------------------------------------------------------------------------------
+# The plan: each rule of the codebook with the literals that place it
+# ---------------------------------------------------------------------------------------------
+
+def _is_word(char: str) -> bool:
+    """A word character for ``\\b`` (``str`` patterns: alphanumeric or underscore)."""
+    return char.isalnum() or char == "_"
+
+
+_WORD_TABLE = []
+
+
+def _word_table() -> np.ndarray:
+    """Whether each character of the Basic Multilingual Plane is a word character (built once)."""
+    if not _WORD_TABLE:
+        _WORD_TABLE.append(np.array([_is_word(chr(c)) for c in range(0x10000)], dtype=bool))
+    return _WORD_TABLE[0]
+
+
+#: Very frequent French words: a rule whose every match starts with one of a set holding them
+#: (``(?:le|les|des)\s+souverains?``) is placed by the literals it requires (``souverain``).
+#: A speed heuristic only: matches are the same whatever the placement.
+_COMMON = frozenset(
+    "le la les l' de des du d' un une et en au aux ce ces cet cette se ses son sa sur par pour "
+    "dans qui que nos notre leur leurs deux trois il elle ils est mis mise plus".split())
+
+
+def _common(literals) -> bool:
+    return any(fold(lit.text) in _COMMON for lit in literals)
+
+
+def _strong(literals) -> bool:
+    return literals is not None and all(
+        len(lit.text) >= (_STRONG if lit.folded else 2) for lit in literals)
+
+
+class _Rule:
+    """A compiled regex with the literals that place it.
+
+    ``mode`` is ``"prefix"`` (tried where a literal of ``keys`` starts), ``"segment"`` (run on
+    the segments holding a literal of ``keys``) or ``"scan"``. On a chunk where the literals of
+    a prefix rule are dense (``le``, ``du``), it falls back to ``fallback`` (segment or scan).
+    """
+
+    __slots__ = ("compiled", "mode", "keys", "bounded", "fallback")
+
+    def __init__(self, compiled: re.Pattern, mode: str | None = None):
+        self.compiled = compiled
+        ci = bool(compiled.flags & re.IGNORECASE)
+        prefix = prefix_literals(compiled.pattern, ci) if mode is None else None
+        required = required_literals(compiled.pattern, ci) if mode != "scan" else None
+        self.fallback = None
+        if prefix is not None and not (_common(prefix) and required and not _common(required)):
+            self.mode, literals = "prefix", prefix
+            self.fallback = _Rule(compiled, "segment" if required else "scan")
+        elif required is not None:
+            self.mode, literals = "segment", required
+        else:
+            self.mode, literals = "scan", ()
+        self.keys = tuple((lit.folded, lit.text) for lit in literals)
+        # literals starting with a word character right after \b: the character before must not
+        # be a word character
+        unicode_words = not compiled.flags & re.ASCII
+        self.bounded = tuple(unicode_words and lit.bounded and _is_word(lit.text[0])
+                             for lit in literals)
+
+
+class _Plan:
+    """The rules of a codebook and the two automata (folded and exact) of their literals."""
+
+    def __init__(self, cb: Codebook):
+        self.rules = {}
+        for theme in cb.themes:
+            for item in (*theme.patterns, *theme.exclusions, *theme.context):
+                self.rule(item.compiled)
+        for cue in cb.cues.values():
+            self.rule(cue.compiled)
+        self._canonical_keys()
+        keys = sorted({key for rule in self.rules.values()
+                       for key in (*rule.keys, *(rule.fallback.keys if rule.fallback else ()))})
+        self.keys = keys
+        self.key_ids = {key: i for i, key in enumerate(keys)}
+        self.automata = {}
+        self.weak = {self.key_ids[key] for key in keys if not _strong([Literal(key[1], key[0])])}
+        for folded in (True, False):
+            words = [(text, self.key_ids[(f, text)]) for f, text in keys
+                     if f == folded and self.key_ids[(f, text)] not in self.weak]
+            if words:
+                automaton = ahocorasick.Automaton()
+                for text, key_id in words:
+                    automaton.add_word(text, (key_id << 16) | len(text))
+                automaton.make_automaton()
+                self.automata[folded] = automaton
+        self.n_keys = len(keys)
+
+    def _canonical_keys(self) -> None:
+        """Place each literal by its shortest placeable prefix among the codebook's literals.
+
+        ``technologies`` occurs wherever ``technologie`` and ``technolog`` do: one automaton
+        key stands for the three (a rule is then tried at a few more places, never fewer). Only
+        prefixes of at least 5 characters and 70 % of the literal are used (``design`` is not
+        placed by ``des``).
+        """
+        rules = [r for rule in self.rules.values() for r in (rule, rule.fallback) if r]
+        every = {key for r in rules for key in r.keys}
+        placeable = {key for key in every if _strong([Literal(key[1], key[0])])}
+        canon = {}
+        for folded, text in every:
+            shortest = (folded, text)
+            for i in range(max(5, -(-7 * len(text) // 10)), len(text)):
+                if (folded, text[:i]) in placeable:
+                    shortest = (folded, text[:i])
+                    break
+            canon[(folded, text)] = shortest
+        for r in rules:
+            pairs = dict.fromkeys((canon[k], b) for k, b in zip(r.keys, r.bounded))
+            r.keys = tuple(k for k, _ in pairs)
+            r.bounded = tuple(b for _, b in pairs)
+
+    def rule(self, compiled: re.Pattern) -> _Rule:
+        key = (compiled.pattern, compiled.flags)
+        if key not in self.rules:
+            rule = _Rule(compiled)
+            if hasattr(self, "key_ids") and not all(
+                    k in self.key_ids for r in (rule, rule.fallback) if r for k in r.keys):
+                rule = _Rule(compiled, "scan")  # a rule the automata were not built for
+            self.rules[key] = rule
+        return self.rules[key]
+
+
+_PLANS: OrderedDict = OrderedDict()
+
+
+def _plan(cb: Codebook) -> _Plan:
+    key = codebook_key(cb)
+    if key not in _PLANS:
+        _PLANS[key] = _Plan(cb)
+        while len(_PLANS) > 8:
+            _PLANS.popitem(last=False)
+    return _PLANS[key]
+
+
+def codebook_key(cb: Codebook):
+    """What identifies a codebook's version in the caches: its fingerprint, else its identity."""
+    return cb.fingerprint or ("id", id(cb))
+
+
+# ---------------------------------------------------------------------------------------------
+# A chunk: paragraphs scanned together
+# ---------------------------------------------------------------------------------------------
+
+class _Chunk:
+    """Segments joined by ``\x00``; where each literal occurs; sentence bounds on demand."""
+
+    def __init__(self, texts: list[str], plan: _Plan):
+        self.plan = plan
+        self.offsets, pos = [], 0
+        for text in texts:
+            self.offsets.append(pos)
+            pos += len(text) + 1
+        self.joined = _SEP.join(texts)
+        self.folded = fold(self.joined)
+        hits = []
+        for folded, automaton in plan.automata.items():
+            hits += automaton.iter(self.folded if folded else self.joined)
+        # one array sorted by (literal, start); positions of literal i: starts[bounds[i]:bounds[i+1]]
+        if hits:
+            table = np.fromiter(chain.from_iterable(hits), dtype=np.int64,
+                                count=2 * len(hits)).reshape(-1, 2)
+            keys = table[:, 1] >> 16
+            starts = table[:, 0] - (table[:, 1] & 0xFFFF) + 1
+            order = np.lexsort((starts, keys))
+            self._starts = starts[order]
+            self._bounds = np.searchsorted(keys[order], np.arange(plan.n_keys + 1))
+        else:
+            self._starts = np.zeros(0, dtype=np.int64)
+            self._bounds = np.zeros(plan.n_keys + 1, dtype=np.int64)
+        self._cands = {}
+        self._placement = {}
+        self._segs = {}
+        self._sentence_ends = None
+        self._word_before = None
+
+    def _count(self, key_id: int) -> int:
+        """Occurrences of a literal (a short one is counted with ``str.count``, not placed)."""
+        if key_id in self.plan.weak:
+            folded, text = self.plan.keys[key_id]
+            haystack = self.folded if folded else self.joined
+            if len(haystack) <= _SAMPLE:
+                return haystack.count(text)
+            return haystack.count(text, 0, _SAMPLE) * len(haystack) // _SAMPLE
+        return int(self._bounds[key_id + 1] - self._bounds[key_id])
+
+    def _where(self, key_id: int):
+        """Sorted start positions of a literal (overlapping occurrences included)."""
+        if key_id in self.plan.weak:
+            folded, text = self.plan.keys[key_id]
+            finder = re.compile("(?=" + re.escape(text) + ")" if text[0] == text[-1]
+                                else re.escape(text))
+            return np.array([m.start() for m in finder.finditer(
+                self.folded if folded else self.joined)], dtype=np.int64)
+        return self._starts[self._bounds[key_id]:self._bounds[key_id + 1]]
+
+    def candidates(self, rule: _Rule) -> list[int]:
+        """Sorted start positions of the rule's literals."""
+        found = self._cands.get((rule.keys, rule.bounded))
+        if found is None:
+            parts = [self._where(self.plan.key_ids[k]) for k in rule.keys]
+            if any(rule.bounded):
+                after_word = self._after_word()
+                parts = [p[~after_word[p]] if bounded and len(p) else p
+                         for p, bounded in zip(parts, rule.bounded)]
+            parts = [p for p in parts if len(p)]
+            if not parts:
+                found = []
+            elif len(parts) == 1:
+                found = parts[0].tolist()
+            else:
+                found = np.unique(np.concatenate(parts)).tolist()
+            self._cands[(rule.keys, rule.bounded)] = found
+        return found
+
+    def _after_word(self) -> np.ndarray:
+        """For each position, whether the character before it is surely a word character."""
+        if self._word_before is None:
+            codes = np.frombuffer(self.joined.encode("utf-32-le"), dtype=np.uint32)
+            table = _word_table()
+            known = codes < len(table)
+            word = np.zeros(len(codes), dtype=bool)
+            word[known] = table[codes[known]]
+            self._word_before = np.concatenate([[False], word])
+        return self._word_before
+
+    def segments_with(self, rule: _Rule) -> list[int]:
+        """Sorted indices of the segments holding one of the rule's literals."""
+        found = self._segs.get(rule.keys)
+        if found is None:
+            offsets = self.offsets
+            found = sorted({bisect_right(offsets, p) - 1 for p in self.candidates(rule)})
+            self._segs[rule.keys] = found
+        return found
+
+    def _end_of(self, k: int) -> int:
+        """End of segment ``k`` plus its separator (the whole chunk for the last one)."""
+        return self.offsets[k + 1] if k + 1 < len(self.offsets) else len(self.joined)
+
+    def _placed(self, rule: _Rule) -> _Rule:
+        """The rule, or its fallback when its literals are dense in this chunk."""
+        if rule.mode != "prefix":
+            return rule
+        placed = self._placement.get(rule.keys)
+        if placed is None:
+            n_prefix = sum(self._count(self.plan.key_ids[k]) for k in rule.keys)
+            fallback = rule.fallback
+            placed = n_prefix * _DENSE > len(self.joined) or (
+                fallback.mode == "segment" and n_prefix > _PER_SEGMENT * sum(
+                    self._count(self.plan.key_ids[k]) for k in fallback.keys))
+            self._placement[rule.keys] = placed
+        return rule.fallback if placed else rule
+
+    def finditer(self, rule: _Rule):
+        """The matches ``rule.compiled.finditer`` gives on the chunk (see the module docstring)."""
+        rule = self._placed(rule)
+        compiled, joined = rule.compiled, self.joined
+        if rule.mode == "prefix":
+            # the match at each place, then finditer's rule: none starts inside the previous one
+            match = compiled.match
+            found = [m for p in self.candidates(rule) if (m := match(joined, p)) is not None]
+            pos = 0
+            for m in found:
+                if m.start() >= pos:
+                    yield m
+                    pos = m.end() if m.end() > m.start() else m.start() + 1
+        elif rule.mode == "segment":
+            for k in self.segments_with(rule):
+                yield from compiled.finditer(joined, self.offsets[k], self._end_of(k))
+        else:
+            yield from compiled.finditer(joined)
+
+    def search(self, rule: _Rule, s: int, e: int) -> bool:
+        """Whether ``rule.compiled.search(joined, s, e)`` finds a match (s, e in one segment)."""
+        rule = self._placed(rule)
+        if rule.mode == "prefix":
+            cands = self.candidates(rule)
+            match, joined = rule.compiled.match, self.joined
+            for i in range(bisect_left(cands, s), len(cands)):
+                p = cands[i]
+                if p >= e:
+                    return False
+                if match(joined, p, e) is not None:
+                    return True
+            return False
+        if rule.mode == "segment":
+            segs = self.segments_with(rule)
+            k = bisect_right(self.offsets, s) - 1
+            i = bisect_left(segs, k)
+            if i == len(segs) or segs[i] != k:
+                return False
+        return rule.compiled.search(self.joined, s, e) is not None
+
+    def sentence(self, s: int, e: int) -> tuple[int, int]:
+        """Start and end of the sentence(s) holding ``[s, e)``."""
+        bounds = self._sentence_ends
+        if bounds is None:
+            joined = self.joined
+            n = len(joined)
+            bounds = self._sentence_ends = [
+                p for p in (m.start() for m in _END_CHAR_RE.finditer(joined))
+                if joined[p] in "\n\x00" or p + 1 == n or joined[p + 1].isspace()
+                or joined[p + 1] == "\x00"]
+        i, j = bisect_left(bounds, s), bisect_left(bounds, e)
+        return (bounds[i - 1] + 1 if i else 0), (bounds[j] if j < len(bounds) else len(self.joined))
+
+
+# ---------------------------------------------------------------------------------------------
+# One theme over a chunk
+# ---------------------------------------------------------------------------------------------
+
+def _merge_spans(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    starts, ends = [], []
+    for s, e in sorted(spans):
+        if starts and s < ends[-1]:
+            ends[-1] = max(ends[-1], e)
+        else:
+            starts.append(s)
+            ends.append(e)
+    return starts, ends
+
+
+def _overlaps(starts: list[int], ends: list[int], s: int, e: int) -> bool:
+    k = bisect_right(starts, s)
+    return bool((k and ends[k - 1] > s) or (k < len(starts) and starts[k] < e))
+
+
+def _scan_theme(theme, chunk: _Chunk, cues: dict) -> list[tuple]:
+    """Kept matches of one theme: ``(start, end, regex, subframe)`` in chunk offsets, sorted.
+
+    Kept matches never overlap; each pattern's new matches are checked against the kept ones by
+    binary search and merged in one linear pass, so a paragraph of n characters costs
+    O(n log n) whatever its number of matches.
+    """
+    plan, joined = chunk.plan, chunk.joined
+    excluded = []
+    for rule in theme.exclusions:
+        excluded += [(m.start(), m.end()) for m in chunk.finditer(plan.rule(rule.compiled))]
+    ex_starts, ex_ends = _merge_spans(excluded)
+    kept: list[tuple] = []  # (start, end, regex, subframe), sorted, non-overlapping
+    kept_starts: list[int] = []
+    kept_ends: list[int] = []
+    decided = {}  # (rule, sentence) -> result: matches in one sentence share cue and context
+    context = [(plan.rule(r.compiled), r.subframe) for r in theme.context]
+    for pattern in theme.patterns:
+        cue = plan.rule(cues[pattern.require].compiled) if pattern.require else None
+        new = []
+        last_end = -1
+        for m in chunk.finditer(plan.rule(pattern.compiled)):
+            if pattern.compiled_items is not None:
+                found = list(pattern.compiled_items.finditer(joined, m.start(), m.end()))
+            else:
+                found = [m]
+            for hit in found:
+                s, e = hit.start(), hit.end()
+                if s == e or _SEP in joined[s:e]:  # empty, or across two texts
+                    continue
+                if _overlaps(ex_starts, ex_ends, s, e) or _overlaps(kept_starts, kept_ends, s, e):
+                    continue
+                if s < last_end:  # overlaps a match of this pattern kept just before
+                    continue
+                if cue is not None:
+                    key = (pattern.require, *chunk.sentence(s, e))
+                    if key not in decided:
+                        decided[key] = chunk.search(cue, key[1], key[2])
+                    if not decided[key]:
+                        continue
+                subframe = pattern.subframe
+                if subframe and "{" in subframe:
+                    groups = {name: _slug(val) for name, val in hit.groupdict().items()}
+                    subframe = subframe.format(**groups)
+                elif not subframe:
+                    key = (None, *chunk.sentence(s, e))
+                    if key not in decided:
+                        decided[key] = next((sub for rule, sub in context
+                                             if chunk.search(rule, key[1], key[2])),
+                                            theme.default_subframe)
+                    subframe = decided[key]
+                new.append((s, e, pattern.regex, subframe))
+                last_end = e
+        if new:  # two sorted runs of disjoint spans: one linear merge (timsort)
+            kept += new
+            kept.sort()
+            kept_starts = [k[0] for k in kept]
+            kept_ends = [k[1] for k in kept]
+    return kept
+
+
+def match_records(norm: list[str], cb: Codebook) -> list[tuple]:
+    """Every kept match of every theme in normalized texts.
+
+    Parameters
+    ----------
+    norm : list of str
+        Texts as returned by :func:`normalized`.
+    cb : Codebook
+
+    Returns
+    -------
+    list of tuple
+        ``(position, theme, subframe, regex, start, end, match, sentence)``, offsets into the
+        normalized text, in no particular order.
+    """
+    plan = _plan(cb)
+    segments, owners, starts = _segments(norm)
+    records = []
+    for first, texts in _chunks(segments):
+        chunk = _Chunk(texts, plan)
+        joined, offsets = chunk.joined, chunk.offsets
+        for theme in cb.themes:
+            for s, e, regex, subframe in _scan_theme(theme, chunk, cb.cues):
+                i = bisect_right(offsets, s) - 1
+                shift = starts[first + i] - offsets[i]
+                s0, s1 = chunk.sentence(s, e)
+                if s1 < len(joined) and joined[s1] in ".!?;":
+                    s1 += 1  # the sentence with its final punctuation
+                if s1 - s0 > MAX_SENTENCE:  # a text without sentence ends: a window around it
+                    half = max(0, (MAX_SENTENCE - (e - s)) // 2)
+                    s0, s1 = max(s0, s - half), min(s1, e + half)
+                records.append((owners[first + i], theme.id, subframe, regex, s + shift,
+                                e + shift, joined[s:e], joined[s0:s1].strip()))
+    return records
+
+
+# ---------------------------------------------------------------------------------------------
+# The cache and the matches table
+# ---------------------------------------------------------------------------------------------
+
+_TEXT_CACHE: OrderedDict = OrderedDict()
+_CACHED_MATCHES = 0
+
+
+def clear_cache() -> None:
+    """Forget every cached match (the next call codes its texts again)."""
+    global _CACHED_MATCHES
+    _TEXT_CACHE.clear()
+    _CACHED_MATCHES = 0
+    _PLANS.clear()
+
+
+def _text_key(text: str):
+    """Cache key of a text: itself when short, else its length and BLAKE2 digest (so that the
+    cache does not keep long texts alive)."""
+    if len(text) < 256:
+        return text
+    return len(text), hashlib.blake2b(text.encode("utf-8", "surrogatepass"),
+                                      digest_size=16).digest()
+
+
+def coded(texts: list[str], cb: Codebook, *, cache: bool = True) -> list[tuple]:
+    """Matches of each text (a tuple of records without position), coding only uncached texts.
+
+    Parameters
+    ----------
+    texts : list of str
+        Raw texts (normalized here).
+    cb : Codebook
+    cache : bool
+        Read and fill the cache (False: code every distinct text, keep nothing, e.g. for a
+        pipeline streaming a corpus once).
+
+    Returns
+    -------
+    list of tuple
+        One tuple per text of ``(theme, subframe, regex, start, end, match, sentence)`` records.
+    """
+    global _CACHED_MATCHES
+    key = codebook_key(cb)
+    out = [None] * len(texts)
+    todo = {}
+    for i, text in enumerate(texts):
+        hit = None
+        if cache:
+            tkey = (key, _text_key(text))
+            hit = _TEXT_CACHE.get(tkey)
+        if hit is None:
+            todo.setdefault(text, []).append(i)
+        else:
+            _TEXT_CACHE.move_to_end(tkey)
+            out[i] = hit
+    if todo:
+        unique = list(todo)
+        found = [[] for _ in unique]
+        for pos, *record in match_records([normalized(t) for t in unique], cb):
+            found[pos].append(tuple(record))
+        for text, records in zip(unique, found):
+            records = tuple(records)
+            if cache:
+                tkey = (key, _text_key(text))
+                if tkey not in _TEXT_CACHE:
+                    _CACHED_MATCHES += len(records)
+                _TEXT_CACHE[tkey] = records
+            for i in todo[text]:
+                out[i] = records
+        while _TEXT_CACHE and (len(_TEXT_CACHE) > CACHE_SIZE
+                               or _CACHED_MATCHES > CACHE_MATCHES):
+            _CACHED_MATCHES -= len(_TEXT_CACHE.popitem(last=False)[1])
+    return out
+
+
+def theme_ids(cb: Codebook, themes) -> list[str]:
+    """Theme ids in codebook order, checked (None: all)."""
+    if themes is None:
+        return cb.ids
+    if isinstance(themes, str):
+        themes = [themes]
+    unknown = [t for t in themes if t not in cb.ids]
+    if unknown:
+        raise KeyError(f"unknown theme(s) {unknown}; the codebook {cb.path} has {cb.ids}")
+    wanted = set(themes)
+    return [t for t in cb.ids if t in wanted]
+
+
+def _table(texts: list[str], cb: Codebook, units, paras, cache: bool = True) -> pd.DataFrame:
+    order = {t: i for i, t in enumerate(cb.ids)}
+    rows = []
+    for pos, records in enumerate(coded(texts, cb, cache=cache)):
+        for record in records:
+            rows.append((pos, *record))
+    rows.sort(key=lambda r: (r[0], r[4], order[r[1]], r[5]))
+    out = pd.DataFrame(rows, columns=["row", "theme", "subframe", "rule", "start", "end",
+                                      "match", "sentence"])
+    out = out.astype({"row": "int64", "start": "int64", "end": "int64"})
+    positions = out["row"].to_numpy(dtype=np.int64)
+    out.insert(1, "unit_id", np.asarray(units, dtype=object)[positions] if len(out) else [])
+    out.insert(2, "para_id", np.asarray(paras, dtype=object)[positions] if len(out) else [])
+    return out
+
+
+def code_themes(paragraphs, codebook: Codebook | str | None = None, *,
+                text_col: str = "text", cache: bool = True) -> pd.DataFrame:
+    """The matches table: every theme match in the paragraphs, one row per match.
+
+    Coding is cached per text and codebook version, so calling it again on the same paragraphs
+    (or a subset, or a table sharing paragraphs) codes nothing twice.
+
+    Parameters
+    ----------
+    paragraphs : pandas.DataFrame, pandas.Series or sequence of str
+        Paragraphs with ``text_col`` (and ``doc_id``, ``para_id`` when present), e.g.
+        :func:`analysis.corpus.paragraphs`; or bare texts.
+    codebook : Codebook, path or None
+        None reads :data:`analysis.paths.CODEBOOK`.
+    text_col : str
+        Column holding the texts.
+    cache : bool
+        Use the coding cache (default); False codes every distinct text and keeps nothing.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`MATCH_COLUMNS`: ``row`` (0-based position of the paragraph in the
+        input), ``unit_id`` (its ``doc_id``, else its index label), ``para_id`` (None when the
+        input has none), ``theme``, ``subframe``, ``rule`` (the codebook regex that matched),
+        ``start``, ``end`` (offsets into the normalized text), ``match`` (the matched normalized
+        text), ``sentence`` (the normalized sentence holding the match, with its final
+        punctuation, stripped; sentences end as for ``require``; cut to
+        :data:`MAX_SENTENCE` characters around the match when longer). Sorted by
+        row, start, codebook order of themes, end.
+
+    Examples
+    --------
+    >>> t = code_themes(pd.DataFrame({"doc_id": ["d"], "para_id": [0],
+    ...                               "text": ["L’IA souveraine. Rien."]}))
+    >>> t[["unit_id", "theme", "subframe", "match", "sentence"]].values.tolist()
+    [['d', 'sovereignty', 'sovereign_ai', 'IA souveraine', "L'IA souveraine."], ['d', 'ai', 'general', 'IA', "L'IA souveraine."]]
+    """
+    cb = get_codebook(codebook)
+    if isinstance(paragraphs, pd.DataFrame):
+        if text_col not in paragraphs.columns:
+            raise KeyError(f"paragraphs has no {text_col!r} column")
+        index, texts = as_texts(paragraphs[text_col])
+        units = (paragraphs["doc_id"].to_numpy() if "doc_id" in paragraphs.columns
+                 else index.to_numpy())
+        paras = (paragraphs["para_id"].to_numpy() if "para_id" in paragraphs.columns
+                 else [None] * len(texts))
+    else:
+        index, texts = as_texts(paragraphs)
+        units, paras = index.to_numpy(), [None] * len(texts)
+    return _table(texts, cb, units, paras, cache)
+
+
+def counts_from(matches: pd.DataFrame, n_rows: int, ids: list[str]) -> np.ndarray:
+    """Matches per row and theme, ``(n_rows, len(ids))`` int64, from a matches table."""
+    counts = np.zeros((n_rows, len(ids)), dtype=np.int64)
+    if len(matches):
+        column = {t: j for j, t in enumerate(ids)}
+        sub = matches[matches["theme"].isin(column)]
+        np.add.at(counts, (sub["row"].to_numpy(dtype=np.int64),
+                           sub["theme"].map(column).to_numpy(dtype=np.int64)), 1)
+    return counts
+
+
+# ---------------------------------------------------------------------------------------------
+# Views of the matches table: matches in the first engine's layout, counts, KWIC
+# ---------------------------------------------------------------------------------------------
+
+def matches_for(texts, codebook=None, *, text_col: str = "text", matches=None) -> pd.DataFrame:
+    """``matches`` if given (checked), else :func:`code_themes` of ``texts`` (cached).
+
+    Parameters
+    ----------
+    texts : pandas.DataFrame, pandas.Series or sequence of str
+    codebook : Codebook, path or None
+    text_col : str
+    matches : pandas.DataFrame, optional
+        A matches table computed on the same rows, in the same order.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    if matches is None:
+        return code_themes(texts, codebook, text_col=text_col)
+    missing = [c for c in ("row", "theme", "subframe", "rule", "start", "end", "match")
+               if c not in matches.columns]
+    if missing:
+        raise KeyError(f"matches is not a matches table (see code_themes): no column(s) {missing}")
+    return matches
+
+
+def theme_matches(texts, codebook: Codebook | str | None = None, *, themes=None,
+                  matches: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every theme match in ``texts``, one row per match: the evidence behind every count.
+
+    A view of the matches table (:func:`code_themes`) in the layout of the first engine. Each
+    text is normalized with :func:`analysis.text.normalize` before matching. For each theme,
+    matches of its patterns that overlap one of its exclusions are dropped; overlapping matches
+    of the same theme count once (patterns are tried in codebook order, so the more specific
+    pattern, written first, gives the sub-frame); a pattern with ``require`` keeps a match only
+    if the cue occurs in the same sentence (sentences end at ``. ! ? ;`` or a line break). A
+    match never spans a blank line.
+
+    Parameters
+    ----------
+    texts : pandas.Series or sequence of str
+        Texts to code. Missing values count as empty texts.
+    codebook : Codebook, path or None
+        None reads :data:`analysis.paths.CODEBOOK`.
+    themes : str or list of str, optional
+        Restrict to these theme ids.
+    matches : pandas.DataFrame, optional
+        The matches table of ``texts`` if already computed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``index`` (label of the text in the input Series index, or its position),
+        ``theme``, ``subframe``, ``pattern`` (the codebook regex that matched), ``start``,
+        ``end`` (offsets into the normalized text) and ``match`` (the matched normalized text),
+        sorted by input order, then start, then codebook order of themes.
+
+    Examples
+    --------
+    >>> m = theme_matches(["L’IA souveraine, pas j'ai ni via la Malaisie."])
+    >>> m[["theme", "subframe", "match"]].values.tolist()
+    [['sovereignty', 'sovereign_ai', 'IA souveraine'], ['ai', 'general', 'IA']]
+    """
+    cb = get_codebook(codebook)
+    ids = theme_ids(cb, themes)
+    index, raw = as_texts(texts)
+    if matches is None:
+        matches = _table(raw, cb, index.to_numpy(), [None] * len(raw))
+    else:
+        matches = matches_for(None, cb, matches=matches)
+    sub = matches[matches["theme"].isin(ids)]
+    rows = sub["row"].to_numpy(dtype=np.int64)
+    out = pd.DataFrame({
+        "index": index.take(rows) if len(sub) else index[:0],
+        "theme": sub["theme"].to_numpy(), "subframe": sub["subframe"].to_numpy(),
+        "pattern": sub["rule"].to_numpy(), "start": sub["start"].to_numpy(dtype=np.int64),
+        "end": sub["end"].to_numpy(dtype=np.int64), "match": sub["match"].to_numpy()})
+    return out.astype({"theme": object, "subframe": object, "pattern": object, "match": object})
+
+
+def count_themes(texts, codebook: Codebook | str | None = None, *, themes=None,
+                 matches: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Number of matches of each theme in each text.
+
+    Parameters
+    ----------
+    texts : pandas.Series or sequence of str
+    codebook : Codebook, path or None
+        None reads :data:`analysis.paths.CODEBOOK`.
+    themes : str or list of str, optional
+        Restrict to these theme ids.
+    matches : pandas.DataFrame, optional
+        The matches table of ``texts`` if already computed (:func:`code_themes`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same index as ``texts`` (a RangeIndex for a plain sequence), one int64 column per theme
+        id in codebook order. Counts are the rows of the matches table.
+
+    Examples
+    --------
+    >>> count_themes(["La Résolution 57-NQ/TW et la cybersécurité.", "Il a 57 ans."],
+    ...              themes=["resolution_57", "cybersecurity"]).values.tolist()
+    [[1, 1], [0, 0]]
+    """
+    cb = get_codebook(codebook)
+    ids = theme_ids(cb, themes)
+    index, raw = as_texts(texts)
+    if matches is None:
+        matches = _table(raw, cb, index.to_numpy(), [None] * len(raw))
+    else:
+        matches = matches_for(None, cb, matches=matches)
+    return pd.DataFrame(counts_from(matches, len(raw), ids), index=index, columns=ids)
+
+
+def theme_kwic(units: pd.DataFrame, theme: str, *, window: int = 80,
+               codebook: Codebook | str | None = None, text_col: str = "text",
+               matches: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Keyword-in-context lines for one theme: the passages that make its counts.
+
+    The context is cut from the *normalized* text (:func:`analysis.text.normalize`: apostrophes
+    are ASCII, white space folded; line breaks are shown as spaces), which is the text the
+    patterns were matched on. For a view of the original page text use
+    :func:`analysis.concordance.kwic`.
+
+    Parameters
+    ----------
+    units : pandas.DataFrame
+        Units or paragraphs with ``doc_id``, ``text_col`` and optionally ``kind``, ``para_id``.
+    theme : str
+        A theme id of the codebook.
+    window : int
+        Characters of context on each side.
+    codebook : Codebook, path or None
+        None reads :data:`analysis.paths.CODEBOOK`.
+    text_col : str
+        Column holding the texts.
+    matches : pandas.DataFrame, optional
+        The matches table of ``units`` if already computed (:func:`code_themes`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per match, in input order: ``doc_id``, ``para_id`` (only when ``units`` has
+        it), ``kind`` (empty when ``units`` has none), ``left``, ``match``, ``right``,
+        ``pattern``, ``subframe``.
+    """
+    if window < 0:
+        raise ValueError("window must be >= 0")
+    for col in ("doc_id", text_col):
+        if col not in units.columns:
+            raise KeyError(f"units has no {col!r} column")
+    cb = get_codebook(codebook)
+    theme_ids(cb, [theme])
+    matches = matches_for(units, cb, text_col=text_col, matches=matches)
+    sub = matches[matches["theme"] == theme]
+    has_para = "para_id" in units.columns
+    texts = units[text_col].tolist()
+    norm = {}
+    rows = []
+    for pos, subframe, rule, start, end, match in zip(
+            sub["row"], sub["subframe"], sub["rule"], sub["start"], sub["end"], sub["match"]):
+        if pos not in norm:
+            value = texts[pos]
+            norm[pos] = normalized(value) if isinstance(value, str) else ""
+        text = norm[pos]
+        row = {"doc_id": units["doc_id"].iat[pos]}
+        if has_para:
+            row["para_id"] = units["para_id"].iat[pos]
+        row["kind"] = units["kind"].iat[pos] if "kind" in units.columns else ""
+        row.update(left=text[max(0, start - window):start].replace("\n", " "),
+                   match=match.replace("\n", " "),
+                   right=text[end:end + window].replace("\n", " "),
+                   pattern=rule, subframe=subframe)
+        rows.append(row)
+    columns = ["doc_id"] + (["para_id"] if has_para else []) + [
+        "kind", "left", "match", "right", "pattern", "subframe"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def subset_matches(matches: pd.DataFrame, mask) -> pd.DataFrame:
+    """The matches of the rows kept by a boolean ``mask``, renumbered as the subset's rows.
+
+    Parameters
+    ----------
+    matches : pandas.DataFrame
+        A matches table of some rows (:func:`code_themes`).
+    mask : array-like of bool
+        One value per row of the table's input; True keeps the row.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The matches of the kept rows, ``row`` giving their position among the kept rows.
+    """
+    mask = np.asarray(mask, dtype=bool)
+    new_row = np.cumsum(mask) - 1
+    rows = matches["row"].to_numpy(dtype=np.int64)
+    out = matches[mask[rows]].copy()
+    out["row"] = new_row[out["row"].to_numpy(dtype=np.int64)]
+    return out.reset_index(drop=True)

@@ -1,0 +1,244 @@
+"""Tests of the theme engine and the matches table (analysis.matching).
+
+The engine must give exactly the matches of the first engine, frozen in
+``tests/legacy_themes_engine.py``, on the seed corpus, the validation sentences and a synthetic
+corpus; it codes each text once per codebook version; and it stays near-linear on a 6 MB paragraph.
+"""
+import textwrap
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import legacy_themes_engine as legacy
+from analysis import corpus, evidence, matching, themes
+from analysis.codebook import get_codebook, load_codebook
+from analysis.text import normalize
+from benchmarks.theme_synth import synthetic_articles
+
+LEGACY_COLUMNS = ["index", "theme", "subframe", "pattern", "start", "end", "match"]
+
+
+def new_engine(texts):
+    matching.clear_cache()
+    return themes.theme_matches(texts)
+
+
+def old_engine(texts):
+    return legacy.theme_matches(texts, get_codebook())
+
+
+def assert_same(texts):
+    expected = old_engine(texts)
+    got = new_engine(texts)
+    assert list(got.columns) == LEGACY_COLUMNS
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), expected.reset_index(drop=True),
+                                  check_dtype=False)
+    return expected
+
+
+@pytest.fixture(scope="module")
+def seed_units(seed_raw, seed_metadata):
+    return corpus.load_corpus(seed_raw, seed_metadata)
+
+
+# ---------------------------------------------------------------------------------------------
+# Identical matches
+# ---------------------------------------------------------------------------------------------
+
+def test_same_matches_as_the_first_engine_on_the_seed_corpus(seed_units):
+    paragraphs = evidence.theme_paragraphs(seed_units)
+    texts = list(seed_units["title"]) + list(seed_units["text"]) + list(paragraphs["text"])
+    assert len(assert_same(texts)) > 300
+
+
+def test_same_matches_on_the_validation_sentences():
+    labeled = themes.load_validation()
+    assert len(labeled) == 321
+    assert len(assert_same(list(labeled["sentence"]))) > 300
+
+
+def test_same_matches_on_a_synthetic_corpus():
+    texts = synthetic_articles(120, random_state=7)
+    found = assert_same(texts)
+    assert len(found) > 1000
+    assert set(found["theme"]) == set(get_codebook().ids)  # every theme exercised
+
+
+FRAGMENTS = ["l'IA", " IA ", "j'ai", "via", "Malaisie", " souveraineté ", " numérique ", "cyber",
+             "sécurité", " alimentaire", " Résolution ", "57", "-NQ/TW", " 68", ", ", " et ", ". ",
+             "\n\n", "\n", " données ", " Laos ", " coopération ", " formation ", " puces ",
+             " de la ", "É", "İ", "ſ", " technologies clés", "'", " innovation", "R&D",
+             " presse", " X", " le ", " souverain", " en ligne", " UE ", " LG Electronics"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts=st.lists(st.lists(st.sampled_from(FRAGMENTS), max_size=14).map("".join),
+                      min_size=1, max_size=6))
+def test_same_matches_on_generated_texts(texts):
+    assert_same(texts)
+
+
+def test_placing_rules_changes_nothing_but_speed(monkeypatch):
+    """Every rule scanned everywhere (no literal placement) gives the same table."""
+    texts = synthetic_articles(40, random_state=3) + list(themes.load_validation()["sentence"])
+    placed = new_engine(texts)
+    original = matching._Rule.__init__
+
+    def scan_only(self, compiled, mode=None):
+        original(self, compiled, "scan")
+
+    monkeypatch.setattr(matching._Rule, "__init__", scan_only)
+    matching.clear_cache()
+    pd.testing.assert_frame_equal(themes.theme_matches(texts), placed)
+
+
+# ---------------------------------------------------------------------------------------------
+# The matches table
+# ---------------------------------------------------------------------------------------------
+
+def test_matches_table_columns_units_paragraphs_and_sentences():
+    paragraphs = pd.DataFrame({
+        "doc_id": ["a", "a", "b"], "para_id": [0, 1, 0],
+        "text": ["Rien ici.", "Il parle de cybersécurité. Puis de l’IA souveraine !",
+                 "La Résolution 57-NQ/TW; fin"]})
+    table = matching.code_themes(paragraphs)
+    assert list(table.columns) == matching.MATCH_COLUMNS
+    assert table[["row", "unit_id", "para_id", "theme", "match"]].values.tolist() == [
+        [1, "a", 1, "cybersecurity", "cybersécurité"],
+        [1, "a", 1, "sovereignty", "IA souveraine"],
+        [1, "a", 1, "ai", "IA"],
+        [2, "b", 0, "resolution_57", "Résolution 57-NQ/TW"],
+    ]
+    assert table["sentence"].tolist() == [
+        "Il parle de cybersécurité.", "Puis de l'IA souveraine !", "Puis de l'IA souveraine !",
+        "La Résolution 57-NQ/TW;"]
+    for row in table.itertuples():
+        text = normalize(paragraphs["text"].iat[row.row])
+        assert text[row.start:row.end] == row.match
+        assert row.match in row.sentence
+
+
+def test_aggregations_accept_a_precomputed_table_and_agree_with_it(seed_units):
+    paragraphs = evidence.theme_paragraphs(seed_units)
+    table = matching.code_themes(paragraphs)
+    counts = themes.count_themes(paragraphs["text"], matches=table)
+    assert counts.to_numpy().sum() == len(table)
+    pd.testing.assert_frame_equal(counts, themes.count_themes(paragraphs["text"]))
+    # a table edited by hand is what the aggregations read: they do not code again
+    only_ai = table[table["theme"] == "ai"]
+    counts_ai = themes.count_themes(paragraphs["text"], matches=only_ai)
+    assert counts_ai.drop(columns="ai").to_numpy().sum() == 0
+    assert counts_ai["ai"].sum() == len(only_ai)
+    cooc = themes.cooccurrence(paragraphs, matches=only_ai)
+    assert cooc.loc["ai", "ai"] == only_ai["row"].nunique()
+    assert evidence.with_theme(paragraphs, "sovereignty", matches=only_ai).empty
+
+
+def test_subset_matches_renumbers_rows():
+    table = pd.DataFrame({"row": [0, 2, 2, 3], "theme": ["a", "b", "c", "d"]})
+    out = matching.subset_matches(table, [True, False, True, False])
+    assert out[["row", "theme"]].values.tolist() == [[0, "a"], [1, "b"], [1, "c"]]
+
+
+def test_one_coding_pass_per_text_in_a_notebook_like_sequence(seed_units, monkeypatch):
+    """The calls of notebook 05 code each paragraph and each validation sentence once."""
+    coded = []
+    engine = matching.match_records
+
+    def counting(norm, cb):
+        coded.extend(norm)
+        return engine(norm, cb)
+
+    monkeypatch.setattr(matching, "match_records", counting)
+    matching.clear_cache()
+    labeled = themes.load_validation()
+    themes.validate(labeled)
+    themes.validation_errors(labeled)
+    paragraphs = evidence.theme_paragraphs(seed_units)
+    themes.cooccurrence(paragraphs)
+    themes.cooccurrence_stats(paragraphs)
+    evidence.prevalence_levels(paragraphs, n_boot=20)
+    evidence.subframe_table(paragraphs, "sovereignty", by="kind")
+    for kwargs in ({}, {"subframe": "cyberspace"}, {"kind": "article"}, {"kind": "related"}):
+        evidence.theme_evidence(paragraphs, "sovereignty", **kwargs)
+    evidence.theme_evidence(paragraphs, "press_information", subframe="hostile_information")
+    evidence.with_theme(paragraphs, "ai")
+    evidence.theme_units(paragraphs, seed_units, "ai")
+    evidence.resolution_companions(paragraphs)
+    evidence.component_table(paragraphs[paragraphs["kind"] == "article"])
+    themes.prevalence(paragraphs[paragraphs["kind"] == "article"], "period", n_boot=10)
+    distinct = set(labeled["sentence"].map(normalize)) | set(paragraphs["text"].map(normalize))
+    assert len(coded) == len(set(coded))  # no text coded twice
+    assert set(coded) == {t.replace("\x00", " ") for t in distinct}
+
+
+def test_cache_is_invalidated_when_the_codebook_changes(tmp_path):
+    body = textwrap.dedent("""
+        [[themes]]
+        id = "alpha"
+        label = "Alpha"
+        definition = "alpha"
+          [[themes.patterns]]
+          case = "insensitive"
+          regex = '''\\balpha\\b'''
+    """)
+    path = tmp_path / "codebook.toml"
+    path.write_text(body, encoding="utf-8")
+    texts = ["alpha beta", "beta"]
+    assert themes.count_themes(texts, path)["alpha"].tolist() == [1, 0]
+    path.write_text(body.replace("\\balpha\\b", "\\bbeta\\b"), encoding="utf-8")
+    import os
+    os.utime(path, ns=(1, 1))  # a new modification time, whatever the clock's resolution
+    assert themes.count_themes(texts, path)["alpha"].tolist() == [1, 1]
+
+
+def test_a_six_megabyte_paragraph_is_coded_in_one_piece():
+    """No blank line in 6 MB: the old scanner inserted into the middle of a list (quadratic)."""
+    piece = " ".join(synthetic_articles(3, random_state=11)).replace("\n", " ")
+    piece = piece.rstrip(".") + "."
+    one = themes.count_themes([piece])
+    k = 6_000_000 // len(piece) + 1
+    big = " ".join([piece] * k)
+    assert len(big) > 6_000_000 and "\n" not in big
+    counts = themes.count_themes([big])
+    assert counts.to_numpy().sum() > 10_000
+    np.testing.assert_array_equal(counts.to_numpy(), one.to_numpy() * k)
+    table = matching.code_themes([big])
+    assert table["sentence"].str.len().max() <= matching.MAX_SENTENCE + 10
+
+
+def test_unknown_theme_and_bad_matches_table_are_reported():
+    with pytest.raises(KeyError, match="unknown theme"):
+        themes.count_themes(["x"], themes=["nope"])
+    with pytest.raises(KeyError, match="not a matches table"):
+        themes.count_themes(["x"], matches=pd.DataFrame({"theme": []}))
+
+
+def test_the_engine_uses_no_private_re_module():
+    import pathlib
+    for name in ("matching.py", "codebook.py", "regex_syntax.py", "themes.py", "themestats.py"):
+        source = (pathlib.Path(matching.__file__).parent / name).read_text(encoding="utf-8")
+        for private in ("re._parser", "re._casefix", "sre_constants", "sre_parse",
+                        "re._constants"):
+            assert private not in source, (name, private)
+
+
+def test_cache_can_be_bypassed_and_is_bounded(monkeypatch):
+    calls = []
+    engine = matching.match_records
+    monkeypatch.setattr(matching, "match_records", lambda norm, cb: calls.append(len(norm))
+                        or engine(norm, cb))
+    matching.clear_cache()
+    texts = ["La cybersécurité. " * 20, "l'IA"]
+    first = matching.code_themes(texts)
+    matching.code_themes(texts)
+    assert calls == [2]
+    pd.testing.assert_frame_equal(matching.code_themes(texts, cache=False), first)
+    assert calls == [2, 2]
+    monkeypatch.setattr(matching, "CACHE_MATCHES", 5)
+    matching.clear_cache()
+    matching.code_themes(texts)  # 20 + 1 matches: more than 5 kept, the oldest text dropped
+    assert matching._CACHED_MATCHES <= 5 and len(matching._TEXT_CACHE) == 1
