@@ -375,13 +375,20 @@ def frequency_list(units: pd.DataFrame, *, by: str | None = None, top: int = 50,
 @click.option("--ci", default=0.95, show_default=True, type=float, help="Coverage of the interval.")
 @click.option("--random-state", default=0, show_default=True, type=int, help="Seed of the bootstrap.")
 @click.option("--titles/--no-titles", default=True, show_default=True, help="Code the titles as paragraphs too.")
+@click.option("--design", type=click.Choice(["cluster", "two_stage", "within"]), default="cluster",
+              show_default=True, help="Resampling: documents (cluster), documents then paragraphs (two_stage), "
+                                      "or paragraphs within documents (within: narrow, for comparison only).")
+@click.option("--min-docs", default=5, show_default=True, type=click.IntRange(min=1),
+              help="Groups with fewer documents get no interval (a note says so).")
 def themes(source, format_, metadata, no_metadata, out, kinds, periods, where, codebook, by, themes,
-           n_boot, ci, random_state, titles):
-    """Theme counts and prevalence per 1,000 words, by group, with bootstrap intervals.
+           n_boot, ci, random_state, titles, design, min_docs):
+    """Theme counts and prevalence per 1,000 words, by group, with document-bootstrap intervals.
 
     Paragraphs (and titles) of the units are coded with the codebook; columns: COLUMN, theme,
-    n_matches, n_words, rate_per_1000, ci_low, ci_high, n_paragraphs, n_docs. Over time
-    (--by period) keep one kind of unit (--kind article): teasers are undated.
+    n_matches, n_words, rate_per_1000, ci_low, ci_high, n_paragraphs, n_docs, design, note.
+    Intervals resample whole documents within each group; a group with fewer than --min-docs
+    documents gets none. Over time (--by period) keep one kind of unit (--kind article):
+    teasers are undated.
     """
     from analysis.corpus import paragraphs
     from analysis.themes import get_codebook, prevalence
@@ -393,7 +400,7 @@ def themes(source, format_, metadata, no_metadata, out, kinds, periods, where, c
     if by not in paras.columns:
         paras[by] = paras["doc_id"].map(dict(zip(units["doc_id"], units[by])))
     table = prevalence(paras, by, codebook=cb, n_boot=n_boot, ci=ci, random_state=random_state,
-                       themes=list(themes) or None)
+                       themes=list(themes) or None, design=design, min_docs=min_docs)
     _write(table, out)
 
 

@@ -760,75 +760,58 @@ def page_roles(text: str) -> pd.DataFrame:
 METADATA_COLUMNS = ["file", "outlet", "url", "date", "date_precision", "date_source", "evidence"]
 
 
-def load_metadata(path: Path | str | None = METADATA) -> tuple[pd.DataFrame, list[str]]:
-    """Read the metadata table (one row per raw file).
+def load_metadata(path: Path | str | pd.DataFrame | None = METADATA, *, on_error: str = "warn"
+                  ) -> tuple[pd.DataFrame, list[str]]:
+    """Read and check the metadata table (one row per raw file).
+
+    The strict loader lives in :func:`analysis.metadata.load_metadata` (ISO dates matching the
+    stated precision, fixed vocabularies, physical line numbers); this name is kept for callers
+    of ``analysis.corpus``.
 
     Parameters
     ----------
-    path : path-like or None
-        CSV with columns :data:`METADATA_COLUMNS`. None gives an empty table.
+    path : path-like, pandas.DataFrame or None
+        CSV with columns :data:`METADATA_COLUMNS` (optional ``title``); None gives an empty table.
+    on_error : {"warn", "raise"}
+        ``"raise"``: :class:`analysis.errors.MetadataError` on the first problem.
 
     Returns
     -------
     table : pandas.DataFrame
-        Indexed by ``file``; ``date`` parsed to datetime64 (NaT where empty or invalid).
+        Indexed by ``file``; ``date`` as datetime64 (NaT where empty or rejected).
     problems : list of str
-        One message per unusable row (bad date, duplicate file name), naming the file and row.
-
-    Raises
-    ------
-    CorpusError
-        When the file is missing or lacks a required column.
+        One message per problem, naming the file and the physical line.
     """
-    if path is None:
-        return pd.DataFrame(columns=METADATA_COLUMNS).set_index("file"), []
-    path = Path(path)
-    if not path.is_file():
-        raise CorpusError(f"{path}: metadata table not found (pass metadata=None to load without it)")
-    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    missing = [c for c in METADATA_COLUMNS if c not in table.columns]
-    if missing:
-        raise CorpusError(f"{path}: missing column(s) {', '.join(missing)}; expected {', '.join(METADATA_COLUMNS)}")
-    problems = []
-    dup = table["file"].duplicated(keep="first")
-    for row in table.index[dup]:
-        problems.append(f"{path.name} row {row + 2}: file {table.at[row, 'file']!r} listed twice; first row used")
-    table = table[~dup]
-    dates = pd.to_datetime(table["date"], format="mixed", errors="coerce")
-    for row in table.index[dates.isna() & (table["date"] != "")]:
-        problems.append(f"{path.name} row {row + 2}: unreadable date {table.at[row, 'date']!r} for {table.at[row, 'file']}")
-    table = table.assign(date=dates).set_index("file")
-    return table, problems
+    from analysis.metadata import load_metadata as _load_metadata
+
+    return _load_metadata(path, on_error=on_error)
 
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def write_checksums(raw_dir: Path | str = RAW, checksums: Path | str | None = None) -> Path:
-    """Pin every ``*.txt`` page of ``raw_dir`` in a ``sha256sum``-compatible file.
-
-    Parameters
-    ----------
-    raw_dir : path-like
-        Folder of raw pages.
-    checksums : path-like, optional
-        Output file; default ``raw_dir/SHA256SUMS``.
+def write_checksums(raw_dir: Path | str = RAW, checksums: Path | str | None = None, accept_changed=()) -> Path:
+    """Pin the new pages of ``raw_dir``; refuse a changed pinned page (see :func:`analysis.pinning.pin`).
 
     Returns
     -------
     pathlib.Path
         The checksum file (check it by hand with ``cd data/raw && sha256sum -c SHA256SUMS``).
+
+    Raises
+    ------
+    analysis.errors.ChecksumError
+        A pinned page changed (accept it with ``accept_changed=[name]``), or a file cannot be pinned.
     """
-    raw_dir = Path(raw_dir)
-    checksums = Path(checksums) if checksums else raw_dir / CHECKSUMS.name
-    lines = [f"{_sha256(p)}  {p.name}\n" for p in sorted(raw_dir.glob("*.txt"))]
-    checksums.write_text("".join(lines), encoding="utf-8")
-    return checksums
+    from analysis import pinning
+
+    result = pinning.pin(raw_dir, checksums, accept_changed)
+    return result.checksums
 
 
 def verify_checksums(raw_dir: Path | str = RAW, checksums: Path | str | None = None) -> list[str]:
-    """Compare the raw pages with their pinned checksums.
+    """Compare the raw pages with their pinned checksums (:func:`analysis.pinning.verify`).
 
     Returns
     -------
@@ -836,25 +819,9 @@ def verify_checksums(raw_dir: Path | str = RAW, checksums: Path | str | None = N
         One message per problem: a page changed, a page not pinned, a pinned page missing.
         Empty when everything matches.
     """
-    raw_dir = Path(raw_dir)
-    checksums = Path(checksums) if checksums else raw_dir / CHECKSUMS.name
-    how = "if the change is intended, pin it with `make pin` (or `python -m analysis.corpus pin`)"
-    if not checksums.is_file():
-        return [f"{checksums}: no checksum file; {how}"]
-    pinned = {}
-    for line in checksums.read_text(encoding="utf-8").splitlines():
-        digest, _, name = line.partition("  ")
-        if name:
-            pinned[name] = digest
-    problems = []
-    for page in sorted(raw_dir.glob("*.txt")):
-        if page.name not in pinned:
-            problems.append(f"{page}: not pinned in {checksums.name}; add its metadata row, then {how}")
-        elif _sha256(page) != pinned[page.name]:
-            problems.append(f"{page}: bytes differ from the pinned checksum (raw data must not be edited); {how}")
-    for name in sorted(set(pinned) - {p.name for p in raw_dir.glob("*.txt")}):
-        problems.append(f"{raw_dir / name}: pinned in {checksums.name} but missing; {how}")
-    return problems
+    from analysis import pinning
+
+    return pinning.verify(raw_dir, checksums)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1374,8 +1341,16 @@ def load_corpus(
     *,
     files: list[Path | str] | None = None,
     repair_spacing: bool = False,
+    format: str | None = None,
+    **mapping,
 ) -> pd.DataFrame:
-    """Load every page of ``raw_dir`` into a table of units.
+    """Load every page of ``raw_dir`` (or any other source) into a table of units.
+
+    A folder of ``.txt`` pages, a page file or ``files=`` are parsed here. Any other source (a
+    DataFrame, a CSV/TSV/Excel/Parquet/JSON Lines table, saved HTML pages, an IRaMuTeQ corpus, or
+    an explicit ``format=``) goes to :func:`analysis.readers.load_source`, which returns the same
+    columns; ``**mapping`` (``text=``, ``title=``, ``date=``, ``id=``, ``sep=``, ``encoding=``...)
+    is passed to it.
 
     Parameters
     ----------
@@ -1434,7 +1409,19 @@ def load_corpus(
     """
     if on_error not in ("warn", "raise"):
         raise ValueError(f"on_error must be 'warn' or 'raise', not {on_error!r}")
+    if files is None and _other_source(raw_dir, format):
+        from analysis.readers import load_source
+
+        if metadata is METADATA:
+            metadata = None  # the project's metadata table describes data/raw's pages only
+        return load_source(raw_dir, format=format, metadata=metadata, on_error=on_error, **mapping)
+    if mapping:
+        raise TypeError(f"load_corpus: {', '.join(sorted(mapping))} apply to tables, not to page folders")
     rows, pages, table, meta_problems = _scan(raw_dir, metadata, files, repair_spacing)
+    if on_error == "raise" and meta_problems:
+        from analysis.errors import MetadataError
+
+        raise MetadataError(meta_problems[0])
     folder = Path(raw_dir).name if files is None and not Path(raw_dir).is_file() else ""
     for row in rows:
         label = f"{folder}/{row['file']}" if folder else row["file"]
@@ -1448,6 +1435,30 @@ def load_corpus(
     for problem in meta_problems:
         _warn(problem)
     return _units(pages, table)
+
+
+def _other_source(source, format: str | None) -> bool:
+    """Whether ``source`` is for :func:`analysis.readers.load_source` rather than the page parser."""
+    if format is not None:
+        return format != "pages"
+    if isinstance(source, pd.DataFrame):
+        return True
+    if isinstance(source, (list, tuple)):
+        return True
+    path = Path(source)
+    if path.is_file():
+        if path.suffix.lower() != ".txt":
+            return True
+        from analysis.readers import is_iramuteq
+        from analysis.metadata import decode_text
+
+        try:
+            return is_iramuteq(decode_text(path.read_bytes(), str(path), error=CorpusError)[0])
+        except CorpusError:
+            return False
+    if path.is_dir():
+        return any(p.suffix.lower() in (".html", ".htm") for p in path.iterdir() if not p.name.startswith("."))
+    return False
 
 
 def _meta(rows: dict, name: str, column: str):
@@ -1624,14 +1635,10 @@ def _parser() -> argparse.ArgumentParser:
 def _main(argv: list[str]) -> int:
     """Command line: ``python -m analysis.corpus pin|verify|report [PATH]`` (``--help`` for each)."""
     args = _parser().parse_args(argv or ["report"])
-    if args.command == "pin":
-        path = write_checksums()
-        print(f"pinned {sum(1 for _ in RAW.glob('*.txt'))} pages in {path}")
-        return 0
-    if args.command == "verify":
-        problems = verify_checksums()
-        print("\n".join(problems) or "all raw pages match their checksums")
-        return 1 if problems else 0
+    if args.command in ("pin", "verify"):
+        from analysis import pinning
+
+        return pinning._main([args.command])
     path = Path(args.path) if args.path else RAW
     metadata = Path(args.metadata) if args.metadata else (METADATA if args.path is None else None)
     if not path.exists():

@@ -233,7 +233,8 @@ LEVELS = {
 
 def prevalence_levels(paragraphs: pd.DataFrame, *, themes: list | str | None = None,
                       codebook=None, n_boot: int = 2000, ci: float = 0.95,
-                      random_state=0, matches: pd.DataFrame | None = None) -> pd.DataFrame:
+                      random_state=0, matches: pd.DataFrame | None = None,
+                      design: str = "cluster", min_docs: int = 5) -> pd.DataFrame:
     """Theme prevalence by unit kind, by period (articles only) and by article, in one table.
 
     Calls :func:`analysis.themes.prevalence` three times with the same seed:
@@ -262,13 +263,18 @@ def prevalence_levels(paragraphs: pd.DataFrame, *, themes: list | str | None = N
     matches : pandas.DataFrame, optional
         The matches table of ``paragraphs`` (:func:`analysis.matching.code_themes`, same rows in
         the same order); by default computed once through the coding cache.
+    design : {"cluster", "two_stage", "within"}
+        Resampling design of the intervals (:func:`analysis.themes.prevalence`).
+    min_docs : int
+        Groups with fewer documents get no interval (and a ``note``).
 
     Returns
     -------
     pandas.DataFrame
         Columns ``level``, ``group``, ``theme``, ``n_matches``, ``n_words``,
-        ``rate_per_1000``, ``ci_low``, ``ci_high``, ``n_paragraphs``, ``n_docs``; levels in the
-        order of :data:`LEVELS`, groups sorted within a level.
+        ``rate_per_1000``, ``ci_low``, ``ci_high``, ``n_paragraphs``, ``n_docs``, ``design``,
+        ``note``; levels in the order of :data:`LEVELS`, groups sorted within a level. At the
+        ``article`` level every group is one document, so no interval is drawn there.
     """
     matches = _matching.matches_for(paragraphs, codebook, matches=matches)
     tables = []
@@ -280,7 +286,8 @@ def prevalence_levels(paragraphs: pd.DataFrame, *, themes: list | str | None = N
             continue
         table = _themestats.prevalence(rows, by, codebook=codebook, n_boot=n_boot, ci=ci,
                                        random_state=random_state, themes=themes,
-                                       matches=_matching.subset_matches(matches, keep))
+                                       matches=_matching.subset_matches(matches, keep),
+                                       design=design, min_docs=min_docs)
         table = table.rename(columns={by: "group"})
         table.insert(0, "level", level)
         table["group"] = table["group"].astype(str)

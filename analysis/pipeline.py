@@ -25,7 +25,6 @@ import hashlib
 import os
 import re
 import sys
-import tempfile
 import time
 import warnings
 from bisect import bisect_left
@@ -193,21 +192,8 @@ def read_metadata_rows(metadata) -> tuple[list[str], dict[str, dict]]:
 # One chunk: the only two functions that know today's loader and theme engine
 # --------------------------------------------------------------------------------------------
 
-def _link(source: Path, target: Path) -> None:
-    """Hard-link ``source`` as ``target`` (a symbolic link across file systems)."""
-    try:
-        os.link(source, target)
-    except OSError:
-        os.symlink(source, target)
-
-
 def load_files(files: list, fieldnames: list, rows: dict) -> tuple[pd.DataFrame, list[str]]:
-    """Load and parse some pages with :func:`analysis.corpus.load_corpus`.
-
-    ``load_corpus`` reads a folder: the files are linked into a temporary folder with their own
-    metadata rows, loaded, and the folder is removed. Loader warnings are returned with the
-    temporary folder replaced by the pages' own folder; warnings about the metadata table are
-    left to :func:`read_metadata_rows`, which reads the real table once.
+    """Load and parse some pages with :func:`analysis.corpus.load_corpus` (``files=``).
 
     Parameters
     ----------
@@ -215,52 +201,39 @@ def load_files(files: list, fieldnames: list, rows: dict) -> tuple[pd.DataFrame,
     fieldnames : list of str
         Header of the metadata table ([] to load without one).
     rows : dict of str to dict
-        Metadata rows by file name (only those of ``files`` are used).
+        Metadata rows by file name (only those of ``files`` are used); warnings about the
+        metadata table itself are left to :func:`read_metadata_rows`, which reads it once.
 
     Returns
     -------
     units : pandas.DataFrame
     messages : list of str
+        The loader's warnings, each naming its page.
     """
     from analysis.corpus import load_corpus
 
-    with tempfile.TemporaryDirectory(prefix="vn-pipeline-") as scratch:
-        raw = Path(scratch) / "raw"
-        raw.mkdir()
-        folders = {}
-        for path in files:
-            _link(Path(path).resolve(), raw / path.name)
-            folders[path.name] = Path(path).parent
-        metadata = None
-        if fieldnames:
-            metadata = Path(scratch) / "metadata.csv"
-            with open(metadata, "w", newline="", encoding="utf-8") as f:
-                writer = csv.DictWriter(f, fieldnames=fieldnames, lineterminator="\n")
-                writer.writeheader()
-                writer.writerows(rows[p.name] for p in files if p.name in rows)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            units = load_corpus(raw, metadata, on_error="warn")
+    metadata = None
+    if fieldnames:
+        metadata = pd.DataFrame([rows[Path(p).name] for p in files if Path(p).name in rows], columns=fieldnames,
+                                dtype=str)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        units = load_corpus(files=[Path(p) for p in files], metadata=metadata, on_error="warn")
+    paths = {Path(p).name: Path(p) for p in files}
     messages = []
-    prefix = str(raw) + os.sep
     for w in caught:
         text = str(w.message)
-        if text.startswith(prefix):
-            name = text[len(prefix):].split(":", 1)[0]
-            messages.append(str(folders.get(name, raw) / name) + text[len(prefix) + len(name):])
+        name = text.split(":", 1)[0]
+        messages.append(str(paths[name]) + text[len(name):] if name in paths else text)
     return units, messages
 
 
-_SENTENCE_END_RE = re.compile(r"[.!?;](?=\s|$)|\n")
 
 
 def code_themes(paragraphs: pd.DataFrame, codebook=None) -> pd.DataFrame:
     """The matches table of some paragraphs: one row per theme match, :data:`MATCH_COLUMNS`.
 
-    Adapter over :func:`analysis.themes.theme_matches` (paragraph by paragraph: a match never
-    spans a blank line, so this equals matching whole texts); ``sentence`` is the sentence of
-    the normalized paragraph holding the match (sentences end at ``. ! ? ;`` before a space
-    or at a line break, as the theme engine's cues do).
+    :func:`analysis.themes.code_themes` without its cache (a streamed corpus is coded once).
 
     Parameters
     ----------
@@ -272,31 +245,10 @@ def code_themes(paragraphs: pd.DataFrame, codebook=None) -> pd.DataFrame:
     -------
     pandas.DataFrame
     """
-    from analysis.text import normalize
-    from analysis.themes import theme_matches
+    from analysis.themes import code_themes as _code_themes
 
-    found = theme_matches(paragraphs["text"].reset_index(drop=True), codebook)
-    pos = found["index"].to_numpy(dtype=np.int64)
-    texts = paragraphs["text"].to_numpy()
-    bounds = {}
-    sentences = []
-    for k, s, e in zip(pos.tolist(), found["start"].tolist(), found["end"].tolist()):
-        if k not in bounds:
-            text = normalize(texts[k])
-            bounds[k] = (text, [m.start() for m in _SENTENCE_END_RE.finditer(text)])
-        text, ends = bounds[k]
-        i, j = bisect_left(ends, s), bisect_left(ends, e)
-        first = ends[i - 1] + 1 if i else 0
-        last = ends[j] + (text[ends[j]] != "\n") if j < len(ends) else len(text)
-        sentences.append(text[first:last].strip())
-    out = pd.DataFrame({
-        "unit_id": paragraphs["doc_id"].to_numpy()[pos].astype(str),
-        "para_id": paragraphs["para_id"].to_numpy()[pos].astype(np.int64),
-        "theme": found["theme"].to_numpy(), "subframe": found["subframe"].to_numpy(),
-        "rule": found["pattern"].to_numpy(), "start": found["start"].to_numpy(dtype=np.int64),
-        "end": found["end"].to_numpy(dtype=np.int64), "match": found["match"].to_numpy(),
-        "sentence": sentences,
-    }, columns=MATCH_COLUMNS)
+    found = _code_themes(paragraphs.reset_index(drop=True), codebook, cache=False)
+    out = found[MATCH_COLUMNS].reset_index(drop=True).astype({"para_id": "int64", "start": "int64", "end": "int64"})
     return out.astype({c: "str" for c in ("unit_id", "theme", "subframe", "rule", "match", "sentence")})
 
 

@@ -172,7 +172,12 @@ def test_themes_prevalence_with_intervals(runner, seed_raw):
                                           "ci_low", "ci_high"]
     ai_2025 = table[(table["period"].astype(str) == "2025") & (table["theme"] == "ai")].iloc[0]
     assert ai_2025["n_matches"] > 0
-    assert ai_2025["ci_low"] <= ai_2025["rate_per_1000"] <= ai_2025["ci_high"]
+    # three 2025 articles are fewer than the five documents an interval needs
+    assert pd.isna(ai_2025["ci_low"]) and "fewer than 5 documents" in ai_2025["note"]
+    by_kind = _table(_invoke(runner, "themes", "-s", seed_raw, "--by", "kind", "--theme", "ai", "--n-boot", "50"))
+    teasers = by_kind[by_kind["kind"] == "related"].iloc[0]
+    assert teasers["n_docs"] >= 5 and teasers["ci_low"] <= teasers["rate_per_1000"] <= teasers["ci_high"]
+    assert teasers["design"].startswith("cluster bootstrap over documents")
     again = _table(_invoke(runner, "themes", "-s", seed_raw, "--by", "period", "--kind", "article",
                            "--n-boot", "50"))
     pd.testing.assert_frame_equal(table, again)  # seeded
@@ -205,7 +210,9 @@ def test_keyness_target_against_the_rest_and_against_a_reference(runner, seed_ra
     table = _table(_invoke(runner, "keyness", "-s", seed_raw, "--kind", "article", "--by", "period",
                            "--target", "2025"))
     assert table.columns.tolist() == ["term", "n_target", "n_reference", "chi2", "G2", "p_value",
-                                      "log_ratio", "lafon"]
+                                      "log_ratio", "lafon", "p_value_one_sided", "p_adjusted", "docs_target",
+                                      "docs_reference"]
+    assert (table["p_adjusted"] >= table["p_value"]).all()
     assert table["G2"].is_monotonic_decreasing
     assert table.iloc[0]["log_ratio"] > 0  # the top term is key in the target
     ref = _table(_invoke(runner, "keyness", "-s", seed_raw, "--kind", "article", "--by", "period",

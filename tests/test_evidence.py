@@ -138,8 +138,13 @@ def test_prevalence_levels_never_puts_teasers_in_periods(codebook):
     assert period.loc["2016", "n_matches"] == 2
     assert period.loc["2016", "rate_per_1000"] == pytest.approx(1000 * 2 / 14)
     assert period["n_paragraphs"].sum() == len(articles)  # related paragraphs left out
-    assert (table["ci_low"] <= table["rate_per_1000"]).all()
-    assert (table["rate_per_1000"] <= table["ci_high"]).all()
+    # one or two documents per group: rates, no interval, and a note saying why
+    assert table[["ci_low", "ci_high"]].isna().all(axis=None)
+    assert table["note"].str.contains("fewer than 5 documents").all()
+    within = ev.prevalence_levels(paras, themes=["ia"], codebook=codebook, n_boot=200, random_state=0,
+                                  design="within")
+    assert (within["ci_low"] <= within["rate_per_1000"]).all()
+    assert (within["rate_per_1000"] <= within["ci_high"]).all()
     again = ev.prevalence_levels(paras, themes=["ia"], codebook=codebook, n_boot=200,
                                  random_state=0)
     pd.testing.assert_frame_equal(table, again)

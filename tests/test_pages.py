@@ -380,8 +380,8 @@ def test_metadata_paths_never_open_files_outside(tmp_path, outside):
                     f"{outside},X,,2025-01-02,day,stated,\n", encoding="utf-8")
     units, messages, report = load(folder, meta)
     assert _no_sentinel(units) and units.source_file.tolist() == ["a_good.txt"]
-    listed = [m for m in messages if "metadata lists" in m]
-    assert len(listed) == 2 and all("folder part" in m for m in listed)
+    listed = [m for m in messages if "is a path" in m]
+    assert len(listed) == 2 and all("metadata.csv line" in m and "row skipped" in m for m in listed)
 
 
 def test_upper_case_suffix_is_a_page(tmp_path):

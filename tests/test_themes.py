@@ -339,10 +339,36 @@ def test_bootstrap_is_stratified_by_document(toy):
     paragraphs = pd.DataFrame({"doc_id": ["x", "x", "x", "y", "y"], "para_id": [0, 1, 2, 0, 1],
                                "kind": "article", "text": ["alpha", "alpha", "alpha", "rien", "rien"],
                                "n_words": [10] * 5})
-    prev = prevalence(paragraphs, "kind", codebook=toy, themes="alpha", n_boot=300)
+    prev = prevalence(paragraphs, "kind", codebook=toy, themes="alpha", n_boot=300, design="within")
     assert prev["rate_per_1000"].iat[0] == pytest.approx(60.0)
     assert prev["ci_low"].iat[0] == pytest.approx(60.0)
     assert prev["ci_high"].iat[0] == pytest.approx(60.0)
+    assert prev["design"].iat[0].startswith("paragraphs resampled within each document")
+
+
+def test_default_design_resamples_documents_and_needs_enough_of_them(toy):
+    # Ten documents alternating 'alpha' and 'rien': resampling documents makes the rate vary,
+    # resampling paragraphs within documents cannot.
+    paragraphs = pd.DataFrame({"doc_id": [f"d{i}" for i in range(10) for _ in range(2)],
+                               "para_id": [0, 1] * 10, "kind": "article",
+                               "text": ["alpha" if i % 2 == 0 else "rien" for i in range(10) for _ in range(2)],
+                               "n_words": [10] * 20})
+    cluster = prevalence(paragraphs, "kind", codebook=toy, themes="alpha", n_boot=500)
+    within = prevalence(paragraphs, "kind", codebook=toy, themes="alpha", n_boot=500, design="within")
+    assert within["ci_low"].iat[0] == within["ci_high"].iat[0] == pytest.approx(50.0)
+    assert cluster["ci_low"].iat[0] < 50.0 < cluster["ci_high"].iat[0]
+    assert cluster["design"].iat[0].startswith("cluster bootstrap over documents")
+    assert cluster["note"].iat[0] == ""
+    # four documents are fewer than the default minimum of five: a rate, no interval, a note
+    few = prevalence(paragraphs[paragraphs["doc_id"].isin(["d0", "d1", "d2", "d3"])], "kind", codebook=toy,
+                     themes="alpha", n_boot=500)
+    assert few["rate_per_1000"].iat[0] == pytest.approx(50.0)
+    assert few[["ci_low", "ci_high"]].isna().all(axis=None)
+    assert "fewer than 5 documents" in few["note"].iat[0]
+    # a group's interval does not move when another group is added
+    two = pd.concat([paragraphs, paragraphs.assign(kind="related", doc_id=lambda d: "r" + d["doc_id"])])
+    both = prevalence(two, "kind", codebook=toy, themes="alpha", n_boot=500)
+    pd.testing.assert_frame_equal(both[both["kind"] == "article"].reset_index(drop=True), cluster)
 
 
 def test_prevalence_refuses_to_mix_articles_and_teasers_over_time(toy):

@@ -22,7 +22,7 @@ def _ordered_unique(values) -> list:
 
 def plot_prevalence(prev: pd.DataFrame, *, by: str | None = None, themes=None, ax=None,
                     title: str | None = None,
-                    xlabel: str = "matches per 1,000 words (bootstrap interval)",
+                    xlabel: str = "matches per 1,000 words",
                     labels: dict | None = None):
     """Dot plot of theme rates per 1,000 words with their bootstrap intervals, by group.
 
@@ -74,7 +74,27 @@ def plot_prevalence(prev: pd.DataFrame, *, by: str | None = None, themes=None, a
         ax.legend(title=by, fontsize=8, title_fontsize=8, frameon=False,
                   loc="upper left", bbox_to_anchor=(1, 1))
     ax.set_title(title or f"Theme prevalence by {by}")
+    caption = prevalence_caption(prev)
+    if caption:
+        ax.annotate(caption, xy=(0, 0), xycoords="axes fraction", xytext=(0, -34), textcoords="offset points",
+                    ha="left", va="top", fontsize=7, color="0.35", wrap=True)
     return fig
+
+
+def prevalence_caption(prev: pd.DataFrame) -> str:
+    """What the bars of a prevalence plot are: the interval's level and resampling unit, and why
+    some groups have none (from the ``design`` and ``note`` columns of
+    :func:`analysis.themes.prevalence`); "" when the table has no such columns."""
+    if "design" not in prev.columns:
+        return ""
+    designs = sorted({d for d in prev["design"].dropna() if d and d != "no interval"})
+    parts = [f"Bars: {d}." for d in designs]
+    if "note" in prev.columns:
+        notes = prev.loc[prev["note"].fillna("") != "", prev.columns[0]].astype(str).unique()
+        if len(notes):
+            shown = ", ".join(sorted(notes)[:6]) + (", ..." if len(notes) > 6 else "")
+            parts.append(f"No bar for {shown}: {prev.loc[prev['note'].fillna('') != '', 'note'].iat[0]}.")
+    return "\n".join(parts)
 
 
 def plot_cooccurrence(cooc: pd.DataFrame, *, ax=None, title: str | None = None,

@@ -21,7 +21,7 @@ __all__ = ["READER_COLUMNS", "TITLE_SOURCES", "FILLABLE_COLUMNS", "RESERVED_COLU
 #: Columns the readers add after :data:`analysis.corpus.UNIT_COLUMNS`: where the title came from
 #: (:data:`TITLE_SOURCES`) and the row, line or sheet row of the document within its source
 #: (``<NA>`` for one-file-per-document sources).
-READER_COLUMNS = ["title_source", "source_row"]
+READER_COLUMNS = [c for c in ("title_source", "source_row") if c not in UNIT_COLUMNS]
 #: ``page`` (the page or HTML states it), ``metadata`` (the metadata table), ``column`` (a title
 #: column of a table), ``missing`` (none).
 TITLE_SOURCES = ("page", "metadata", "missing", "column")
