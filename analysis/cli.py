@@ -75,21 +75,10 @@ def _load(source, format: str | None = None, metadata=None, *, use_metadata: boo
         metadata = None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        try:
-            from analysis.readers import load_source
-        except ImportError:
-            load_source = None
-        if load_source is not None:
-            units = load_source(source, format=format, metadata=metadata)
-        else:
-            if format not in (None, "pages", "folder"):
-                raise click.ClickException(
-                    f"{source}: format {format!r} is not readable here (only a folder of pages)")
-            if not source.is_dir():
-                raise click.ClickException(f"{source}: not a folder of pages")
-            from analysis.corpus import load_corpus
+        from analysis.readers import load_source
 
-            units = load_corpus(source, metadata=metadata)
+        mapping = _column_mapping()
+        units = load_source(source, format=format, metadata=metadata, **mapping)
     for warning in caught:
         click.echo(f"warning: {warning.message}", err=True)
     return units
@@ -194,13 +183,37 @@ class _Group(click.Group):
 
 # --------------------------------------------------------------------------- shared options
 
+_MAPPING_KEYS = ("text", "title", "date", "id")
+
+
+def _store_mapping(ctx, param, values):
+    """Callback of ``--column``: check KEY=NAME pairs and keep them for :func:`_load`."""
+    mapping = {}
+    for value in values:
+        key, sep, name = value.partition("=")
+        if not sep or key not in _MAPPING_KEYS or not name:
+            raise click.BadParameter(f"{value!r}: expected KEY=NAME with KEY one of {', '.join(_MAPPING_KEYS)}")
+        mapping[key] = name
+    ctx.meta["column_mapping"] = mapping
+    return mapping
+
+
+def _column_mapping() -> dict:
+    """The ``--column`` mapping of the running command ({} outside a command)."""
+    ctx = click.get_current_context(silent=True)
+    return dict(ctx.meta.get("column_mapping", {})) if ctx is not None else {}
+
+
 def _source_options(function):
-    """``--source``, ``--format``, ``--metadata``, ``--no-metadata``, ``--out``."""
+    """``--source``, ``--format``, ``--column``, ``--metadata``, ``--no-metadata``, ``--out``."""
     options = [
         click.option("-s", "--source", type=click.Path(path_type=Path), default=RAW, show_default=True,
                      help="Folder of pages, or a file the readers accept."),
         click.option("--format", "format_", default=None, metavar="NAME",
                      help="Reader of the source (default: by inspection)."),
+        click.option("--column", multiple=True, metavar="KEY=NAME", expose_value=False, callback=_store_mapping,
+                     help="For a table: which column holds the text, title, date or id "
+                          "(e.g. --column text=contenu --column date=date_pub; repeatable)."),
         click.option("--metadata", type=click.Path(path_type=Path), default=None,
                      help="Metadata table (default: metadata.csv beside the folder, if any)."),
         click.option("--no-metadata", is_flag=True, help="Load without any metadata table."),

@@ -250,3 +250,20 @@ def test_topics_bad_k_is_refused(runner, seed_raw):
     result = _invoke(runner, "topics", "-s", seed_raw, "--k", "0")
     assert result.exit_code == 2 and "--k" in result.stderr
     _one_line_error(_invoke(runner, "topics", "-s", seed_raw, "--k", "100000"), "paragraphs")
+
+
+# --------------------------------------------------------------------------- a researcher's table
+
+def test_a_csv_export_with_its_own_column_names(runner, tmp_path):
+    table = tmp_path / "veille.csv"
+    table.write_text("ref,titre,date_pub,contenu\n"
+                     "a1,L'IA au Vietnam,2025-03-01,\"Le Vietnam mise sur l'intelligence artificielle.\"\n"
+                     "a2,Cybersécurité,2024-11,\"La cybersécurité reste une priorité.\"\n", encoding="utf-8")
+    counts = _table(_invoke(runner, "themes", "-s", table, "--column", "text=contenu", "--column", "title=titre",
+                            "--column", "date=date_pub", "--column", "id=ref", "--by", "doc_id", "--n-boot", "0"))
+    ai = counts[counts["theme"] == "ai"].set_index("doc_id")["n_matches"]
+    assert ai.to_dict() == {"a1": 2, "a2": 0}  # title "L'IA" and body "intelligence artificielle"
+    # without the mapping: one line naming the file and the columns present
+    _one_line_error(_invoke(runner, "themes", "-s", table), "veille.csv", "contenu")
+    bad = _invoke(runner, "freq", "-s", table, "--column", "body")
+    assert bad.exit_code == 2 and "KEY=NAME" in bad.stderr  # a usage error, with click's usage line
