@@ -28,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import CodebookError
+from analysis.userfiles import check_keys, read_bytes
 from analysis.paths import CODEBOOK
 from analysis.regex_syntax import MAX_PATTERN_LENGTH, safety_problem
 
@@ -194,16 +195,8 @@ def _fail(path, where: str, message: str):
 
 
 def _check_keys(path, where: str, table, kind: str) -> None:
-    if not isinstance(table, dict):
-        _fail(path, where, f"expected a table, got {type(table).__name__}")
     allowed, required = _KEYS[kind]
-    unknown = sorted(set(table) - allowed)
-    if unknown:
-        _fail(path, where, f"unknown key(s) {', '.join(map(repr, unknown))}; allowed: "
-              f"{', '.join(sorted(allowed))}")
-    missing = sorted(required - set(table))
-    if missing:
-        _fail(path, where, f"missing key(s) {', '.join(map(repr, missing))}")
+    check_keys(path, where, table, allowed, required, CodebookError)
     for key in ("note", "label", "definition", "include", "exclude", "default_subframe", "role",
                 "country", "official", "name"):
         if key in table and not isinstance(table[key], str):
@@ -282,14 +275,7 @@ def _tables(path, where, value) -> list:
 
 def _read(path: Path) -> tuple[dict, bytes]:
     """Bytes and parsed TOML of a codebook file; every failure as a CodebookError."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise CodebookError(f"{path}: no such codebook file") from None
-    except IsADirectoryError:
-        raise CodebookError(f"{path}: is a directory, not a codebook file") from None
-    except OSError as err:
-        raise CodebookError(f"{path}: cannot be read ({err.strerror or err})") from None
+    raw = read_bytes(path, CodebookError, "codebook")
     try:
         text = raw.decode("utf-8-sig")  # a byte-order mark at the start is accepted
     except UnicodeDecodeError as err:

@@ -30,6 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import CorpusWarning, MetadataError
+from analysis.userfiles import read_bytes
 from analysis.paths import METADATA
 
 __all__ = [
@@ -272,12 +273,7 @@ def _read_source(source, encoding: str | None) -> tuple[str, list[str], list, li
         header, records = _frame_records(source)
         return "<DataFrame>", header, records, []
     path = Path(source)
-    if not path.is_file():
-        raise MetadataError(f"{path}: metadata table not found (pass metadata=None to load without it)")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise MetadataError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    data = read_bytes(path, MetadataError, "metadata table", hint="pass metadata=None to load without it")
     text, note = decode_text(data, str(path), encoding)
     if not text.strip():
         raise MetadataError(f"{path}: empty file; expected a header line with {', '.join(METADATA_COLUMNS)}")

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import StudyError
+from analysis.userfiles import check_keys, read_bytes
 from analysis.paths import CHECKSUMS, CODEBOOK, METADATA, NOTEBOOKS, PROJ_ROOT, RAW, STUDY
 
 __all__ = [
@@ -140,15 +141,8 @@ def _fail(path, key: str, message: str):
 
 
 def _check_keys(path, key: str, table, kind: str) -> None:
-    if not isinstance(table, dict):
-        _fail(path, key, f"expected a table, got {type(table).__name__}")
     allowed, required = _KEYS[kind]
-    unknown = sorted(set(table) - allowed)
-    if unknown:
-        _fail(path, key, f"unknown key(s) {', '.join(map(repr, unknown))}; allowed: {', '.join(sorted(allowed))}")
-    missing = sorted(required - set(table))
-    if missing:
-        _fail(path, key, f"missing key(s) {', '.join(map(repr, missing))}")
+    check_keys(path, key, table, allowed, required, StudyError)
 
 
 def _string(path, key, value, *, empty=False) -> str:
@@ -178,12 +172,7 @@ def _date(path, key, value) -> pd.Timestamp:
 
 
 def _read_toml(path: Path) -> dict:
-    if not path.is_file():
-        raise StudyError(f"{path}: study file not found")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise StudyError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    data = read_bytes(path, StudyError, "study file")
     if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         raise StudyError(f"{path}: starts with a byte-order mark; save it as UTF-8 without BOM")
     if b"\x00" in data:

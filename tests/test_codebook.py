@@ -177,10 +177,10 @@ def test_a_cp1252_file(tmp_path):
 
 
 def test_a_missing_file_and_a_directory(tmp_path):
-    assert "no such codebook file" in load_error(tmp_path / "missing.toml")
+    assert "codebook not found" in load_error(tmp_path / "missing.toml")
     folder = tmp_path / "folder.toml"
     folder.mkdir()
-    assert "directory" in load_error(folder)
+    assert "is a folder" in load_error(folder)
     with pytest.raises(CodebookError, match="missing.toml"):
         get_codebook(tmp_path / "missing.toml")
 

@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import CorpusError
+from analysis.userfiles import read_bytes
 from analysis.metadata import ACCEPTED_DATE_FORMS, decode_text, parse_iso_date
 from analysis.readers.base import LoadLog, article_record, units_frame, with_report
 
@@ -126,12 +127,7 @@ def read_iramuteq(path, encoding: str | None = None, *, date: str | None = None,
         first problem.
     """
     path = Path(path)
-    if not path.is_file():
-        raise CorpusError(f"{path}: IRaMuTeQ corpus not found")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CorpusError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    data = read_bytes(path, CorpusError, "IRaMuTeQ corpus")
     log = LoadLog(path.name, on_error)
     text, note = decode_text(data, str(path), encoding, error=CorpusError)
     if "fallback" in note:
