@@ -105,7 +105,8 @@ def prevalence_caption(prev: pd.DataFrame, *, by: str | None = None, labels: dic
         if groups:
             note = prev.loc[noted, "note"].iat[0]
             if noted.all():
-                parts.append(f"No bar for any group: {note}.")
+                parts = [f"No bars: every group has {note.replace(': no interval', '')} "
+                         f"(intervals would be: {'; '.join(designs) or 'none'})."]
             else:
                 shown = ", ".join(sorted(groups)[:6]) + (", ..." if len(groups) > 6 else "")
                 parts.append(f"No bar for {shown}: {note}.")
