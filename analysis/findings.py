@@ -622,11 +622,27 @@ def _04_4(ctx):
 # 05 · Sovereignty
 # ---------------------------------------------------------------------------------------------
 
+def _pair_values(pairs: pd.DataFrame, others) -> dict:
+    """Observed and expected shared paragraphs, lift and adjusted p of some pairs, for messages."""
+    return {t: {"n_both": int(pairs.at[t, "n_both"]), "expected": round(float(pairs.at[t, "expected"]), 3),
+                "lift": round(float(pairs.at[t, "lift"]), 3), "p_adjusted": round(float(pairs.at[t, "p_adjusted"]), 3)}
+            for t in others if t in pairs.index}
+
+
+def _kind_interval(ctx, theme: str, n_boot: int = 2000, random_state: int = 0) -> pd.DataFrame:
+    """Notebooks 05-06's prevalence of one theme by unit kind (document bootstrap), by kind."""
+    from analysis import themes
+
+    return themes.prevalence(ctx.paragraphs, "kind", themes=[theme], n_boot=n_boot,
+                             random_state=random_state).set_index("kind")
+
+
 @finding("05-1", "souveraineté occurs only in teasers")
 def _05_1(ctx):
     hits = ctx.kwic(r"souverain\w*")
     return len(hits) > 0 and hits["kind"].eq("related").all(), {
-        "hits_by_kind": hits["kind"].value_counts().to_dict(), "documents": sorted(hits["doc_id"].unique())}
+        "hits_by_kind": hits["kind"].value_counts().to_dict(), "documents": sorted(hits["doc_id"].unique()),
+        "parts": hits["part"].value_counts().to_dict()}
 
 
 @finding("05-2", "souverain- occurs in two contexts only: the Hanoi Convention and IA souveraine")
@@ -640,27 +656,34 @@ def _05_2(ctx):
     return holds, {"documents": docs}
 
 
-@finding("05-3", "sovereignty never shares a paragraph with Resolution 57, human capital or the press")
+@finding("05-3", "sovereignty shares no paragraph with Resolution 57, human capital or the press, but fewer "
+                 "than one shared paragraph is expected by chance for each: these absences are uninformative")
 def _05_3(ctx):
-    both = ctx.pairs("sovereignty")["n_both"]
-    shared = {t: int(both.get(t, 0)) for t in ("resolution_57", "human_capital", "press_information")}
-    return not any(shared.values()), {"paragraphs_shared": shared}
+    pairs = ctx.pairs("sovereignty")
+    others = ("resolution_57", "human_capital", "press_information")
+    holds = all(t in pairs.index and pairs.at[t, "n_both"] == 0 and not pairs.at[t, "informative"] for t in others)
+    return holds, {"pairs": _pair_values(pairs, others)}
 
 
-@finding("05-4", "the strongest associations of sovereignty are with semiconductors and cybersecurity")
+@finding("05-4", "the highest lifts of sovereignty are with semiconductors and cybersecurity, where fewer than "
+                 "one shared paragraph is expected by chance")
 def _05_4(ctx):
-    lift = ctx.pairs("sovereignty")["lift"].sort_values(ascending=False, kind="mergesort")
-    top = set(lift.index[:2])
-    return top == {"semiconductors", "cybersecurity"} and lift.iloc[1] > lift.iloc[2], {
-        "lifts": lift.round(3).head(5).to_dict()}
+    pairs = ctx.pairs("sovereignty")
+    lift = pairs["lift"].sort_values(ascending=False, kind="mergesort")
+    top = list(lift.index[:2])
+    holds = (set(top) == {"semiconductors", "cybersecurity"} and lift.iloc[1] > lift.iloc[2]
+             and not pairs.loc[top, "informative"].any())
+    return holds, {"pairs": _pair_values(pairs, lift.index[:4])}
 
 
-@finding("05-5", "sovereignty co-occurs above chance with semiconductors, cybersecurity, AI, innovation and "
-                 "data infrastructure")
+@finding("05-5", "sovereignty has a lift above 1 with semiconductors, cybersecurity, AI, innovation and data "
+                 "infrastructure, and no pair of sovereignty is significant after adjustment")
 def _05_5(ctx):
-    lift = ctx.pairs("sovereignty")["lift"]
+    pairs = ctx.pairs("sovereignty")
     partners = ["semiconductors", "cybersecurity", "ai", "innovation", "data_infrastructure"]
-    return all(lift.get(t, 0) > 1 for t in partners), {"lifts": {t: round(float(lift.get(t, 0)), 3) for t in partners}}
+    holds = all(pairs["lift"].get(t, 0) > 1 for t in partners) and (pairs["p_adjusted"] >= 0.05).all()
+    return holds, {"pairs": _pair_values(pairs, partners),
+                   "min_p_adjusted": round(float(pairs["p_adjusted"].min()), 3)}
 
 
 @finding("05-6", "each pairing of sovereignty rests on one or two paragraphs")
@@ -713,14 +736,29 @@ def _05_12(ctx):
     return _two_against_three(ctx)
 
 
+@finding("05-13", "sovereignty's rate is higher in teasers than in articles, but the two intervals overlap")
+def _05_13(ctx):
+    prev = _kind_interval(ctx, "sovereignty")
+    art, rel = prev.loc["article"], prev.loc["related"]
+    holds = rel["rate_per_1000"] > art["rate_per_1000"] and rel["ci_low"] <= art["ci_high"]
+    return holds, {"article": [round(float(art[c]), 3) for c in ("rate_per_1000", "ci_low", "ci_high")],
+                   "related": [round(float(rel[c]), 3) for c in ("rate_per_1000", "ci_low", "ci_high")]}
+
+
 # ---------------------------------------------------------------------------------------------
 # 06 · AI
 # ---------------------------------------------------------------------------------------------
 
-@finding("06-1", "AI is a teaser topic far more than an article topic")
+@finding("06-1", "AI is a teaser topic far more than an article topic: more than three times as many matches, "
+                 "and a rate whose interval lies above the articles' interval")
 def _06_1(ctx):
     n_related, n_article = len(ctx.theme("ai", kind="related")), len(ctx.theme("ai", kind="article"))
-    return n_related > 3 * n_article, {"matches_in_teasers": n_related, "matches_in_articles": n_article}
+    prev = _kind_interval(ctx, "ai")
+    art, rel = prev.loc["article"], prev.loc["related"]
+    holds = n_related > 3 * n_article and rel["ci_low"] > art["ci_high"]
+    return holds, {"matches_in_teasers": n_related, "matches_in_articles": n_article,
+                   "interval_articles": [round(float(art["ci_low"]), 3), round(float(art["ci_high"]), 3)],
+                   "interval_teasers": [round(float(rel["ci_low"]), 3), round(float(rel["ci_high"]), 3)]}
 
 
 @finding("06-2", "among the articles AI occurs only in the 2025 Vietnam-Laos article")
@@ -730,10 +768,14 @@ def _06_2(ctx):
     return len(docs) == 1 and periods == ["2025"] and docs[0] in ctx.laos_docs, {"articles": docs, "periods": periods}
 
 
-@finding("06-3", "AI shares paragraphs with human capital more often than chance (lift above 1)")
+@finding("06-3", "AI shares more paragraphs with human capital than independence predicts (at least one "
+                 "expected), but not significantly once every pair is adjusted for multiple tests")
 def _06_3(ctx):
-    lift = float(ctx.pairs("ai")["lift"].get("human_capital", 0))
-    return lift > 1, {"lift": round(lift, 3)}
+    pairs = ctx.pairs("ai")
+    row = pairs.loc["human_capital"] if "human_capital" in pairs.index else None
+    holds = (row is not None and row["n_both"] > row["expected"] and bool(row["informative"])
+             and row["p_adjusted"] >= 0.05)
+    return holds, {"pairs": _pair_values(pairs, ["human_capital"])}
 
 
 @finding("06-4", "the themes AI travels with most are human capital and innovation")
@@ -767,6 +809,22 @@ def _06_7(ctx):
 @finding("06-8", "five pages: two articles from 2016 and three from 2025")
 def _06_8(ctx):
     return _two_against_three(ctx)
+
+
+@finding("06-9", "AI shares fewer paragraphs with international cooperation than independence predicts, "
+                 "not significantly after adjustment")
+def _06_9(ctx):
+    pairs = ctx.pairs("ai")
+    row = pairs.loc["international_cooperation"] if "international_cooperation" in pairs.index else None
+    holds = (row is not None and row["n_both"] < row["expected"] and bool(row["informative"])
+             and row["p_adjusted"] >= 0.05)
+    return holds, {"pairs": _pair_values(pairs, ["international_cooperation"])}
+
+
+@finding("06-10", "no pair of AI with another theme is significant after adjustment")
+def _06_10(ctx):
+    p = ctx.pairs("ai")["p_adjusted"]
+    return bool((p >= 0.05).all()), {"min_p_adjusted": round(float(p.min()), 3), "pair": str(p.idxmin())}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -31,7 +31,8 @@ Public API
   bootstrap intervals; refuses to pool articles with undated teasers over time);
 - :func:`cooccurrence`, :func:`cooccurrence_stats` (paragraph-level co-occurrence, Jaccard, lift);
 - :func:`load_validation`, :func:`validate` (precision/recall per theme against
-  ``tests/data/theme_validation.csv``), :func:`validation_errors` (the disagreements);
+  ``tests/data/theme_validation.csv``, the tuning set, or :data:`VALIDATION_HOLDOUT`, sentences
+  the patterns were not written for), :func:`validation_errors` (the disagreements);
 - figures in :mod:`analysis.plots.themes`; who speaks in :mod:`analysis.speakers`.
 
 Rates are per 1,000 words, with :func:`analysis.text.count_words` (the ``n_words`` column of the
@@ -60,13 +61,14 @@ from analysis.matching import (  # noqa: F401
 )
 from analysis.regex_syntax import safety_problem  # noqa: F401
 from analysis.themestats import (  # noqa: F401
-    TIME_COLUMNS, VALIDATION, add_period, cooccurrence, cooccurrence_stats, load_validation,
-    prevalence, validate, validation_errors,
+    TIME_COLUMNS, VALIDATION, VALIDATION_HOLDOUT, VALIDATION_HOLDOUT_FIRST_RUN, add_period,
+    cooccurrence, cooccurrence_stats, load_validation, prevalence, validate, validation_errors,
 )
 
 __all__ = [
     "CASE_RULES", "CODEBOOK", "Codebook", "CodebookError", "MATCH_COLUMNS", "Pattern", "Person",
-    "Rule", "TIME_COLUMNS", "Theme", "VALIDATION", "add_period", "clear_cache", "code_themes",
+    "Rule", "TIME_COLUMNS", "Theme", "VALIDATION", "VALIDATION_HOLDOUT",
+    "VALIDATION_HOLDOUT_FIRST_RUN", "add_period", "clear_cache", "code_themes",
     "codebook_table", "cooccurrence", "cooccurrence_stats", "count_themes", "get_codebook",
     "load_codebook", "load_validation", "prevalence", "safety_problem", "theme_kwic",
     "theme_matches", "validate", "validation_errors",

@@ -25,6 +25,13 @@ from analysis.paths import PROJ_ROOT
 
 #: The hand-labelled validation sentences (one 0/1 column per theme id).
 VALIDATION = PROJ_ROOT / "tests" / "data" / "theme_validation.csv"
+#: The holdout validation set: sentences in the outlets' style, not from the seed pages, labelled
+#: from the codebook's definitions before the coder was run on them and kept apart from
+#: :data:`VALIDATION` (the set the patterns were tuned on). Same columns.
+VALIDATION_HOLDOUT = PROJ_ROOT / "tests" / "data" / "theme_validation_holdout.csv"
+#: The coder's first run on :data:`VALIDATION_HOLDOUT`, before the rules it exposed were fixed:
+#: ``theme``, ``tp``, ``fp``, ``fn``, ``precision``, ``recall`` (a record, never recomputed).
+VALIDATION_HOLDOUT_FIRST_RUN = PROJ_ROOT / "tests" / "data" / "theme_validation_holdout_first_run.csv"
 
 #: Columns by which :func:`prevalence` compares periods: mixing articles with undated teasers
 #: over them is refused unless explicitly allowed.

@@ -38,6 +38,8 @@ EXPECTED = {
     "05": {
         "05-12",  # counts
         "05-1",  # souveraineté now occurs in an article, not only in teasers
+        "05-3",  # with 8 sovereignty paragraphs, 1.1 shared paragraphs with human capital are expected: the
+                 # absence of that pair becomes informative, so "uninformative" no longer holds
         "05-2",  # souverain- occurs in a third document
         "05-5",  # two more sovereignty paragraphs (title, lead) with no partner theme dilute every lift:
                  # data infrastructure 1 * 124 / (8 * 16) < 1, innovation 2 * 124 / (8 * 31) = 1

@@ -140,6 +140,18 @@ def test_prevalence_has_a_default_title():
     assert _legend_texts(fig) == ["Le Laos (2016-10-31)", "2025"]
 
 
+def test_prevalence_caption_names_groups_without_a_bar_by_their_labels():
+    design = "cluster bootstrap over documents, 95% percentile interval, 2000 replicates"
+    note = "fewer than 5 documents: no interval"
+    prev = pd.DataFrame({"level": ["article", "article"], "doc_id": ["000_1a05", "kind_all"],
+                         "theme": ["ai", "ai"], "design": [design, design], "note": [note, ""]})
+    caption = theme_plots.prevalence_caption(prev, by="doc_id", labels={"000_1a05": "Le Laos (2016-10-31)"})
+    assert "No bar for Le Laos (2016-10-31)" in caption and "000_1a05" not in caption
+    assert f"Bars: {design}." in caption
+    everyone = theme_plots.prevalence_caption(prev.assign(note=note), by="doc_id")
+    assert everyone.startswith("No bars: every group has fewer than 5 documents") and "Bars:" not in everyone
+
+
 def test_select_k_legend_explains_the_dashed_line():
     table = pd.DataFrame({"n_components": [3, 4, 5], "coherence": [0.1, 0.2, 0.15],
                           "min_coherence": [0.0, 0.1, 0.05], "stability": [0.9, 0.8, 0.7],

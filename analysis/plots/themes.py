@@ -74,26 +74,42 @@ def plot_prevalence(prev: pd.DataFrame, *, by: str | None = None, themes=None, a
         ax.legend(title=by, fontsize=8, title_fontsize=8, frameon=False,
                   loc="upper left", bbox_to_anchor=(1, 1))
     ax.set_title(title or f"Theme prevalence by {by}")
-    caption = prevalence_caption(prev)
+    caption = prevalence_caption(prev, by=by, labels=labels)
     if caption:
         ax.annotate(caption, xy=(0, 0), xycoords="axes fraction", xytext=(0, -34), textcoords="offset points",
                     ha="left", va="top", fontsize=7, color="0.35", wrap=True)
     return fig
 
 
-def prevalence_caption(prev: pd.DataFrame) -> str:
+def prevalence_caption(prev: pd.DataFrame, *, by: str | None = None, labels: dict | None = None) -> str:
     """What the bars of a prevalence plot are: the interval's level and resampling unit, and why
     some groups have none (from the ``design`` and ``note`` columns of
-    :func:`analysis.themes.prevalence`); "" when the table has no such columns."""
+    :func:`analysis.themes.prevalence`); "" when the table has no such columns.
+
+    Parameters
+    ----------
+    prev : pandas.DataFrame
+    by : str, optional
+        The group column; default the first column of ``prev``.
+    labels : dict, optional
+        Label of each group (e.g. ``title (date)``), used to name the groups without a bar.
+    """
     if "design" not in prev.columns:
         return ""
+    by = by or prev.columns[0]
     designs = sorted({d for d in prev["design"].dropna() if d and d != "no interval"})
     parts = [f"Bars: {d}." for d in designs]
     if "note" in prev.columns:
-        notes = prev.loc[prev["note"].fillna("") != "", prev.columns[0]].astype(str).unique()
-        if len(notes):
-            shown = ", ".join(sorted(notes)[:6]) + (", ..." if len(notes) > 6 else "")
-            parts.append(f"No bar for {shown}: {prev.loc[prev['note'].fillna('') != '', 'note'].iat[0]}.")
+        noted = prev["note"].fillna("") != ""
+        groups = [str((labels or {}).get(g, g)) for g in _ordered_unique(prev.loc[noted, by])]
+        if groups:
+            note = prev.loc[noted, "note"].iat[0]
+            if noted.all():
+                parts = [f"No bars: every group has {note.replace(': no interval', '')} "
+                         f"(intervals would be: {'; '.join(designs) or 'none'})."]
+            else:
+                shown = ", ".join(sorted(groups)[:6]) + (", ..." if len(groups) > 6 else "")
+                parts.append(f"No bar for {shown}: {note}.")
     return "\n".join(parts)
 
 
