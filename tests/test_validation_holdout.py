@@ -2,7 +2,8 @@
 
 ``tests/data/theme_validation_holdout.csv`` holds sentences written in the outlets' style but not
 taken from the seed pages, labelled from the codebook's definitions before the coder was run on
-them (four labels were adjudicated afterwards; each says so in its ``note``). The rules it exposed
+them (three labels were adjudicated afterwards, and seven sentences that repeated the tuning set
+were reworded; each says so in its ``note``). The rules it exposed
 were fixed; these tests keep it apart from the tuning set and hold the coder to it.
 """
 from pathlib import Path
