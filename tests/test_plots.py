@@ -181,7 +181,7 @@ def test_topic_shares_colour_bar_and_document_labels():
     table = pd.DataFrame([[0.7, 0.3], [0.2, 0.8]], index=["000_ab12", "001_cd34"], columns=[1, 2])
     fig = topic_plots.plot_shares(table, column_labels={"000_ab12": "Le Laos (2016-10-31)"})
     assert _has_colorbar(fig)
-    labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    labels = [t.get_text().replace("\n", " ") for t in fig.axes[0].get_xticklabels()]  # wrapped to fit a column
     assert labels[0] == "Le Laos (2016-10-31)" and labels[1] == "001_cd34"
     assert fig.axes[0].get_title() == "Topic shares by group"
 
