@@ -33,12 +33,14 @@ def _has_colorbar(fig) -> bool:
 
 
 def _legend_texts(fig) -> list[str]:
-    texts = []
-    for ax in fig.axes:
-        legend = ax.get_legend()
-        if legend is not None:
-            texts += [t.get_text() for t in legend.get_texts()]
-    return texts
+    """Texts of every legend: of the axes, the figure and its sub-figures."""
+    legends = [ax.get_legend() for ax in fig.axes] + list(fig.legends)
+    stack = list(getattr(fig, "subfigs", []))
+    while stack:
+        sub = stack.pop(0)
+        legends += list(sub.legends)
+        stack += list(sub.subfigs)
+    return [t.get_text() for legend in legends if legend is not None for t in legend.get_texts()]
 
 
 def test_save_figure_writes_png_and_pdf_identical_on_rerun(tmp_path):
@@ -162,6 +164,23 @@ def test_select_k_legend_explains_the_dashed_line():
     assert fig.get_suptitle()
 
 
+def test_select_k_draws_the_rule_column_and_its_threshold():
+    table = pd.DataFrame({"n_components": [3, 4, 5], "coherence": [0.1, 0.2, 0.15],
+                          "min_coherence": [0.0, 0.1, 0.05], "stability": [0.9, 0.8, 0.7],
+                          "min_stability": [0.8, 0.6, 0.5], "least_stable": [0.85, 0.3, 0.1],
+                          "reconstruction_error": [3.0, 2.5, 2.2]})
+    table.attrs["stability_quantile"] = 0.1
+    fig = topic_plots.plot_select_k(table, chosen=3, threshold=0.8)
+    texts = _legend_texts(fig)
+    assert "least stable topic, 10% quantile" in texts
+    # the threshold is drawn on the stability panel only, the chosen k on every panel
+    assert texts.count("threshold of the rule (0.80)") == 1 and texts.count("chosen k = 3") == 3
+    stability_panel = fig.axes[1]
+    drawn = [list(line.get_ydata()) for line in stability_panel.get_lines()]
+    assert [0.85, 0.3, 0.1] in drawn and [0.8, 0.8] in drawn
+    assert [0.8, 0.8] not in [list(line.get_ydata()) for line in fig.axes[0].get_lines()]
+
+
 def test_similarity_matrix_explains_red_outlines_and_has_a_colour_bar():
     matrix = np.array([[0.9, 0.1], [0.2, 0.7]])
     fig = topic_plots.plot_similarity(matrix, matched=[0, 1])
@@ -174,7 +193,7 @@ def test_topic_shares_colour_bar_and_document_labels():
     table = pd.DataFrame([[0.7, 0.3], [0.2, 0.8]], index=["000_ab12", "001_cd34"], columns=[1, 2])
     fig = topic_plots.plot_shares(table, column_labels={"000_ab12": "Le Laos (2016-10-31)"})
     assert _has_colorbar(fig)
-    labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    labels = [t.get_text().replace("\n", " ") for t in fig.axes[0].get_xticklabels()]  # wrapped to fit a column
     assert labels[0] == "Le Laos (2016-10-31)" and labels[1] == "001_cd34"
     assert fig.axes[0].get_title() == "Topic shares by group"
 
@@ -212,3 +231,19 @@ def test_two_processes_writing_the_same_figure_leave_a_complete_file(tmp_path):
     assert (tmp_path / "01_shared.png").read_bytes() == expected_png
     assert (tmp_path / "01_shared.pdf").read_bytes() == expected_pdf
     assert sorted(p.name for p in tmp_path.iterdir()) == ["01_shared.pdf", "01_shared.png"]
+
+
+def test_k_choice_has_integer_ticks_names_the_seed_sets_and_marks_the_chosen_k():
+    from matplotlib.colors import to_hex
+
+    from analysis.plots.stats import plot_k_choice
+
+    table = pd.DataFrame({"n_components": [3, 4, 5], "n_chosen": [2, 0, 1], "n_seed_sets": 3,
+                          "seed_sets": ["21-40; 41-60", "", "1-20"]})
+    fig = plot_k_choice(table, chosen=3)
+    ax = fig.axes[0]
+    assert all(float(t).is_integer() for t in ax.get_yticks())
+    assert [t.get_text() for t in ax.texts] == ["seeds\n21-40\n41-60", "seeds\n1-20"]
+    colours = [to_hex(bar.get_facecolor()) for bar in ax.patches]
+    assert colours[0] != colours[2] and colours[1] == colours[2]
+    assert _legend_texts(fig) == ["k chosen on all the runs pooled (3)"]

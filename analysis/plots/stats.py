@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.plots import STYLE, new_axes
+from analysis.plots import STYLE, integer_ticks, new_axes
 
 
 def plot_term_trajectories(table: pd.DataFrame, terms, ax=None):
@@ -59,14 +59,17 @@ def plot_term_trajectories(table: pd.DataFrame, terms, ax=None):
     return fig
 
 
-def plot_k_choice(table: pd.DataFrame, ax=None):
+def plot_k_choice(table: pd.DataFrame, ax=None, chosen: int | None = None):
     """How often each k is chosen across seed sets (:func:`analysis.topics.k_choice_frequency`).
 
     Parameters
     ----------
     table : pandas.DataFrame
-        Columns ``n_components``, ``n_chosen`` and ``n_seed_sets``.
+        Columns ``n_components``, ``n_chosen`` and ``n_seed_sets``; with ``seed_sets`` (the
+        sets choosing each k), each bar is labelled with them.
     ax : matplotlib.axes.Axes, optional
+    chosen : int, optional
+        The k retained (e.g. from the pooled runs), marked by a dashed line.
 
     Returns
     -------
@@ -77,12 +80,23 @@ def plot_k_choice(table: pd.DataFrame, ax=None):
     fig, ax = new_axes(ax, figsize=(5, 3))
     with plt.rc_context(STYLE):
         k = table["n_components"].to_numpy()
-        chosen = table["n_chosen"].to_numpy()
+        chosen_counts = table["n_chosen"].to_numpy()
         n_sets = int(table["n_seed_sets"].iloc[0]) if len(table) else 0
-        _ = ax.bar(k, chosen, color="0.45", width=0.6)
+        colors = ["tab:blue" if chosen is not None and x == chosen else "0.6" for x in k]
+        _ = ax.bar(k, chosen_counts, color=colors, width=0.6)
+        if "seed_sets" in table.columns:
+            for x, n, sets in zip(k, chosen_counts, table["seed_sets"]):
+                if n > 0 and isinstance(sets, str) and sets:
+                    _ = ax.text(x, n + 0.05, "seeds\n" + sets.replace("; ", "\n"), ha="center", va="bottom", fontsize=7)
+        if chosen is not None:
+            from matplotlib.patches import Patch
+
+            ax.legend(handles=[Patch(color="tab:blue", label=f"k chosen on all the runs pooled ({chosen})")],
+                      frameon=False, fontsize=7, loc="upper right")
         ax.set_xticks(k)
-        ax.set_ylim(0, max(n_sets, 1))
+        ax.set_ylim(0, max(n_sets, 1) + 0.9)
+        integer_ticks(ax.yaxis)
         ax.set_xlabel("number of topics k")
         ax.set_ylabel("seed sets choosing k")
-        ax.set_title(f"Choice of k across {n_sets} seed sets", fontsize=9)
+        ax.set_title(f"Choice of k by each of {n_sets} seed sets", fontsize=9)
     return fig

@@ -31,38 +31,57 @@ def _grid(n_panels: int, n_cols: int, panel_size=(3.0, 2.2)):
     return fig, axes[:n_panels]
 
 
-def plot_select_k(table: pd.DataFrame, chosen: int | None = None, axes=None):
+def plot_select_k(table: pd.DataFrame, chosen: int | None = None, axes=None, threshold: float | None = None):
     """Coherence, stability and fit against k, from :func:`analysis.topics.select_k`.
 
     Parameters
     ----------
     table : pandas.DataFrame
         One row per k with ``n_components``, ``coherence``, ``min_coherence``, ``stability``,
-        ``min_stability`` and ``reconstruction_error`` or ``perplexity``.
+        ``min_stability`` and ``reconstruction_error`` or ``perplexity``; with a
+        ``least_stable`` column (the column :func:`analysis.topics.suggest_k` uses), the
+        stability panel also draws it.
     chosen : int, optional
         The retained k, marked by a dashed line on every panel.
     axes : sequence of three matplotlib.axes.Axes, optional
+    threshold : float, optional
+        Threshold of the k rule, drawn as a dotted horizontal line on the stability panel.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
+    owners = None
     if axes is None:
-        fig, axes = _grid(3, 3, panel_size=(2.6, 2.9))
+        # one sub-figure per panel, its legend "outside" below it: the layout makes room for the
+        # legends, so that none hides a curve or an axis label
+        with plt.rc_context(STYLE):
+            fig = plt.figure(figsize=(7.8, 4.0), layout="constrained")
+            owners = fig.subfigures(1, 3)
+            axes = [owner.subplots() for owner in owners]
     else:
         fig = axes[0].figure
     k = table["n_components"].to_numpy()
     score = "reconstruction_error" if "reconstruction_error" in table.columns else "perplexity"
+    stability = [("stability", "mean over topics and runs", "-o"), ("min_stability", "least stable topic, mean", ":o")]
+    if "least_stable" in table.columns:
+        q = table.attrs.get("stability_quantile")
+        low = f"least stable topic, {q:.0%} quantile" if q is not None else "least stable topic, low quantile"
+        stability.append(("least_stable", low, "--s"))
     panels = [
         ("NPMI coherence", [("coherence", "mean over topics", "-o"), ("min_coherence", "least coherent topic", ":o")]),
-        ("stability over seeds", [("stability", "mean over topics", "-o"), ("min_stability", "least stable topic", ":o")]),
+        ("stability over random restarts", stability),
         (score.replace("_", " "), [(score, "reference model", "-o")]),
     ]
+    colors = {"-": "0.2", ":": "0.55", "--": "tab:blue"}
     with plt.rc_context(STYLE):
-        for ax, (title, series) in zip(axes, panels):
+        for i, (ax, (title, series)) in enumerate(zip(axes, panels)):
             for column, label, style in series:
-                _ = ax.plot(k, table[column].to_numpy(), style, color="0.2" if style.startswith("-") else "0.55",
+                _ = ax.plot(k, table[column].to_numpy(), style, color=colors[style.rstrip("os")],
                             markersize=3.5, label=label)
+            if threshold is not None and title.startswith("stability"):
+                _ = ax.axhline(threshold, color="tab:blue", linestyle=":", linewidth=1,
+                               label=f"threshold of the rule ({threshold:.2f})")
             if chosen is not None:
                 _ = ax.axvline(chosen, color="tab:red", linestyle="--", linewidth=1,
                                label=f"chosen k = {chosen}")
@@ -70,8 +89,10 @@ def plot_select_k(table: pd.DataFrame, chosen: int | None = None, axes=None):
             ax.set_xlabel("number of topics k")
             ax.set_xticks(k)
             if len(series) > 1 or chosen is not None:
-                # below the panel, so that it never hides a curve
-                ax.legend(frameon=False, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.22))
+                if owners is not None:
+                    owners[i].legend(frameon=False, fontsize=7, loc="outside lower center")
+                else:  # below the panel, so that it never hides a curve
+                    ax.legend(frameon=False, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.3))
         axes[1].set_ylim(0, 1.02)
         fig.suptitle("Choosing the number of topics k", fontsize=10)
     return fig
@@ -192,7 +213,7 @@ def plot_shares(table: pd.DataFrame, ax=None, title: str | None = None, labels: 
         ax.set_yticklabels([_wrap(n, 34) for n in names], fontsize=8)
         ax.set_xticks(range(n_cols))
         names = [column_labels.get(i, i) if column_labels else i for i in table.index]
-        ax.set_xticklabels([_wrap(i, 12 if not column_labels else 22) for i in names], fontsize=8)
+        ax.set_xticklabels([_wrap(i, 12 if not column_labels else 17) for i in names], fontsize=8)
         ax.xaxis.tick_top()
         ax.tick_params(length=0)
         ax.spines[:].set_visible(False)
