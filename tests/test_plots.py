@@ -200,3 +200,15 @@ def test_two_processes_writing_the_same_figure_leave_a_complete_file(tmp_path):
     assert (tmp_path / "01_shared.png").read_bytes() == expected_png
     assert (tmp_path / "01_shared.pdf").read_bytes() == expected_pdf
     assert sorted(p.name for p in tmp_path.iterdir()) == ["01_shared.pdf", "01_shared.png"]
+
+
+def test_prevalence_caption_names_the_groups_without_interval_or_says_none_has_one():
+    prev = pd.DataFrame({"period": ["2016", "2025"], "theme": ["ai", "ai"], "rate_per_1000": [1.0, 2.0],
+                         "ci_low": [float("nan"), 1.0], "ci_high": [float("nan"), 3.0],
+                         "design": ["cluster bootstrap over documents"] * 2,
+                         "note": ["fewer than 5 documents: no interval", ""]})
+    caption = theme_plots.prevalence_caption(prev)
+    assert "No bar for 2016: fewer than 5 documents" in caption and "2025" not in caption
+    prev["note"] = "fewer than 5 documents: no interval"
+    caption = theme_plots.prevalence_caption(prev)
+    assert "No bars in any group (fewer than 5 documents: no interval)" in caption and "2016" not in caption

@@ -90,10 +90,13 @@ def prevalence_caption(prev: pd.DataFrame) -> str:
     designs = sorted({d for d in prev["design"].dropna() if d and d != "no interval"})
     parts = [f"Bars: {d}." for d in designs]
     if "note" in prev.columns:
-        notes = prev.loc[prev["note"].fillna("") != "", prev.columns[0]].astype(str).unique()
-        if len(notes):
+        noted = prev["note"].fillna("") != ""
+        notes = prev.loc[noted, prev.columns[0]].astype(str).unique()
+        if noted.all():
+            parts.append(f"No bars in any group ({prev.loc[noted, 'note'].iat[0]}).")
+        elif len(notes):
             shown = ", ".join(sorted(notes)[:6]) + (", ..." if len(notes) > 6 else "")
-            parts.append(f"No bar for {shown}: {prev.loc[prev['note'].fillna('') != '', 'note'].iat[0]}.")
+            parts.append(f"No bar for {shown}: {prev.loc[noted, 'note'].iat[0]}.")
     return "\n".join(parts)
 
 
