@@ -749,11 +749,13 @@ def _06_8(ctx):
 # 07 · Resolution 57
 # ---------------------------------------------------------------------------------------------
 
-@finding("07-1", "Resolution 57 is cited in one article, from 2025")
+@finding("07-1", "Resolution 57 is cited in one article, from 2025: the speech of 15 January 2025")
 def _07_1(ctx):
     articles = ctx.theme_docs("resolution_57", kind="article")
     periods = [ctx.article_periods.get(d) for d in articles]
-    return len(articles) == 1 and periods == ["2025"], {"articles": articles, "periods": periods}
+    dates = ctx.articles.set_index("doc_id").loc[articles, "date"].dt.strftime("%Y-%m-%d").tolist()
+    return len(articles) == 1 and periods == ["2025"] and dates == ["2025-01-15"], {
+        "articles": articles, "periods": periods, "dates": dates}
 
 
 @finding("07-2", "every article citing Resolution 57 is later than its adoption on 22 December 2024")
@@ -834,6 +836,15 @@ def _07_10(ctx):
     return len(targets) > 0 and shared.empty, {"target_paragraphs": targets[["doc_id", "para_id"]].drop_duplicates()
                                                 .to_dict(orient="records"),
                                                 "citing_paragraphs": cited.to_dict(orient="records")}
+
+
+@finding("07-11", "one teaser cites Resolution 57 as proof of political will, beside Resolution 68")
+def _07_11(ctx):
+    docs = ctx.theme_docs("resolution_57", subframe="political_will")
+    with_68 = ctx.theme_docs("companion_resolutions", subframe="resolution_68", docs=docs)
+    kinds = ctx.units.set_index("doc_id").loc[docs, "kind"].tolist() if docs else []
+    return len(docs) == 1 and kinds == ["related"] and with_68 == docs, {
+        "political_will": docs, "kinds": kinds, "with_resolution_68": with_68}
 
 
 # ---------------------------------------------------------------------------------------------
