@@ -842,13 +842,13 @@ def _06_10(ctx):
 # 07 · Resolution 57
 # ---------------------------------------------------------------------------------------------
 
-@finding("07-1", "Resolution 57 is cited in one article (2025) and a few undated teasers")
+@finding("07-1", "Resolution 57 is cited in one article, from 2025: the speech of 15 January 2025")
 def _07_1(ctx):
     articles = ctx.theme_docs("resolution_57", kind="article")
-    teasers = ctx.theme_docs("resolution_57", kind="related")
     periods = [ctx.article_periods.get(d) for d in articles]
-    return len(articles) == 1 and periods == ["2025"] and 2 <= len(teasers) <= 5, {
-        "articles": articles, "periods": periods, "teasers": len(teasers)}
+    dates = ctx.articles.set_index("doc_id").loc[articles, "date"].dt.strftime("%Y-%m-%d").tolist()
+    return len(articles) == 1 and periods == ["2025"] and dates == ["2025-01-15"], {
+        "articles": articles, "periods": periods, "dates": dates}
 
 
 @finding("07-2", "every article citing Resolution 57 is later than its adoption on 22 December 2024")
@@ -875,30 +875,69 @@ def _07_4(ctx):
 def _07_5(ctx):
     frames = set(ctx.theme("companion_resolutions")["subframe"])
     expected = {"resolution_68", "resolution_71_nq_cp", "resolution_81_2023_qh15"}
-    return frames == expected, {"companions": sorted(frames)}
+    fifty_nine = ctx.kwic(r"\b59\b")
+    return frames == expected and fifty_nine.empty, {"companions": sorted(frames),
+                                                       "documents_with_59": sorted(fifty_nine["doc_id"].unique())}
 
 
-@finding("07-6", "Resolution 57 co-occurs with innovation and digital transformation and never with AI, "
-                 "sovereignty, cybersecurity or data infrastructure")
+@finding("07-6", "Resolution 57 shares more paragraphs with innovation than independence predicts, but apart from "
+                 "the companion resolutions no association of Resolution 57 survives the Benjamini-Hochberg adjustment")
 def _07_6(ctx):
-    both = ctx.pairs("resolution_57")["n_both"]
-    shared = {t: int(both.get(t, 0)) for t in ("innovation", "digital_transformation", "ai", "sovereignty",
-                                                "cybersecurity", "data_infrastructure")}
-    holds = shared["innovation"] > 0 and shared["digital_transformation"] > 0 and not any(
-        shared[t] for t in ("ai", "sovereignty", "cybersecurity", "data_infrastructure"))
-    return holds, {"paragraphs_shared": shared}
+    pairs = ctx.pairs("resolution_57")
+    innovation = pairs.loc["innovation"] if "innovation" in pairs.index else None
+    others = pairs.drop(index="companion_resolutions", errors="ignore")
+    above = innovation is not None and innovation["n_both"] > innovation["expected"]
+    return above and (others["p_adjusted"] >= 0.05).all(), {
+        "innovation": None if innovation is None else {k: round(float(innovation[k]), 3) for k in ("n_both", "expected")},
+        "adjusted_p_below_0.05": others.index[others["p_adjusted"] < 0.05].tolist()}
 
 
-@finding("07-7", "one article and three teasers cite Resolution 57")
+@finding("07-7", "three teasers cite Resolution 57")
 def _07_7(ctx):
-    articles = ctx.theme_docs("resolution_57", kind="article")
     teasers = ctx.theme_docs("resolution_57", kind="related")
-    return (len(articles), len(teasers)) == (1, 3), {"articles": len(articles), "teasers": len(teasers)}
+    return len(teasers) == 3, {"teasers": teasers}
 
 
-@finding("07-8", "five pages: two articles from 2016 and three from 2025")
+@finding("07-8", "of the themes Resolution 57 never shares a paragraph with, only international cooperation has "
+                 "one co-occurrence or more expected under independence")
 def _07_8(ctx):
-    return _two_against_three(ctx)
+    pairs = ctx.pairs("resolution_57")
+    never = pairs[pairs["n_both"] == 0]
+    informative = sorted(never.index[never["informative"]])
+    return informative == ["international_cooperation"], {
+        "never_but_informative": informative, "expected": never["expected"].round(2).to_dict()}
+
+
+@finding("07-9", "the teasers citing Resolution 57 stand on a 2016 page and on a 2025 page")
+def _07_9(ctx):
+    docs = ctx.theme_docs("resolution_57", kind="related")
+    files = ctx.related.set_index("doc_id").loc[docs, "source_files"].str.split(",").explode().str.strip()
+    pages = ctx.articles.set_index("source_file")["date"].dt.year.astype(str)
+    years = sorted(set(pages.reindex(files).dropna()))
+    return years == ["2016", "2025"], {"page_years": years, "pages": sorted(set(files))}
+
+
+@finding("07-10", "in the article, the target statements stand in other paragraphs than the citation of the resolution")
+def _07_10(ctx):
+    from analysis import evidence
+
+    docs = ctx.theme_docs("resolution_57", kind="article")
+    cited = ctx.theme("resolution_57", kind="article")[["doc_id", "para_id"]]
+    rows = ctx.paragraphs[ctx.paragraphs["doc_id"].isin(docs)]
+    targets = evidence.target_statements(rows, patterns=ctx.study.targets)
+    shared = targets.merge(cited, on=["doc_id", "para_id"])
+    return len(targets) > 0 and shared.empty, {"target_paragraphs": targets[["doc_id", "para_id"]].drop_duplicates()
+                                                .to_dict(orient="records"),
+                                                "citing_paragraphs": cited.to_dict(orient="records")}
+
+
+@finding("07-11", "one teaser cites Resolution 57 as proof of political will, beside Resolution 68")
+def _07_11(ctx):
+    docs = ctx.theme_docs("resolution_57", subframe="political_will")
+    with_68 = ctx.theme_docs("companion_resolutions", subframe="resolution_68", docs=docs)
+    kinds = ctx.units.set_index("doc_id").loc[docs, "kind"].tolist() if docs else []
+    return len(docs) == 1 and kinds == ["related"] and with_68 == docs, {
+        "political_will": docs, "kinds": kinds, "with_resolution_68": with_68}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -917,10 +956,12 @@ def _08_1(ctx):
     return counts == {"2016": 2, "2025": 1}, {"laos_articles_by_period": counts}
 
 
-@finding("08-2", "a few related items name Laos in their headlines")
+@finding("08-2", "four related items name Laos, three in their headline and one in its lead only")
 def _08_2(ctx):
-    related = [d for d in ctx.laos_docs if d not in ctx.article_periods.index]
-    return 2 <= len(related) <= 5, {"related_items": len(related)}
+    related = ctx.related[ctx.related["doc_id"].isin(ctx.laos_docs)]
+    in_title = related["title"].str.contains(ctx.study.cooperation_pattern, regex=True)
+    return len(related) == 4 and int(in_title.sum()) == 3, {
+        "related_items": len(related), "named_in_headline": int(in_title.sum())}
 
 
 @finding("08-3", "cybersecurity and training run through both periods")
@@ -958,6 +999,23 @@ def _08_7(ctx):
     return n16 == 0 and n25 > 0, {"2016": n16, "2025": n25}
 
 
-@finding("08-8", "five pages: two articles from 2016 and three from 2025")
+@finding("08-8", "the related items carry one match of the cooperation themes, of press and information")
 def _08_8(ctx):
-    return _two_against_three(ctx)
+    m = ctx.matches[ctx.matches["doc_id"].isin(ctx.laos_docs) & ctx.matches["kind"].eq("related")
+                    & ctx.matches["theme"].isin(ctx.study.focus_themes("cooperation"))]
+    return len(m) == 1 and m["theme"].eq("press_information").all(), {"matches": m["theme"].value_counts().to_dict()}
+
+
+@finding("08-9", "in 2016 only the Lao side speaks of cybersecurity; in 2025 both sides do")
+def _08_9(ctx):
+    from analysis import evidence, speakers
+
+    rows = ctx.paragraphs[ctx.paragraphs["doc_id"].isin(ctx.laos_articles.index)]
+    speech = speakers.attribute_speech(rows)
+    if speech.empty:
+        return False, {"attributed_sentences": 0}
+    table = evidence.themes_by_speaker(speech, by=["doc_id", "country"], themes=["cybersecurity"],
+                                       codebook=ctx.codebook)
+    table["period"] = table["doc_id"].map(ctx.laos_articles)
+    by_period = table[table["cybersecurity"] > 0].groupby("period")["country"].agg(lambda c: sorted(set(c))).to_dict()
+    return by_period == {"2016": ["Laos"], "2025": ["Laos", "Vietnam"]}, {"countries_by_period": by_period}

@@ -71,3 +71,21 @@ def test_dispersion_plot_labels_documents():
     assert labels[-1] == "Teaser (undated)"
     assert [t.get_text() for t in ax.get_yticklabels()] == ["IA (3)", "cybersécurité (2)"]
     matplotlib.pyplot.close(fig)
+
+
+def test_term_trend_plot_draws_error_bars_only_where_there_is_an_interval():
+    from analysis.plots.textometry import plot_term_trends
+
+    units = pd.concat([UNITS[UNITS.date.notna()]] * 2, ignore_index=True)
+    units["doc_id"] = [f"d{i}" for i in range(len(units))]
+    trends = term_trends(units, ["IA", "cybersécurité"], n_boot=50, min_docs=3, random_state=0)
+    assert trends.loc[trends.period == "2016", "low"].isna().all()  # two 2016 documents
+    assert trends.loc[trends.period == "2025", "low"].notna().all()  # four 2025 documents
+    fig = plot_term_trends(trends)
+    ax = fig.axes[0]
+    bars = [c for c in ax.containers if type(c).__name__ == "ErrorbarContainer"]
+    assert len(bars) == 2 and all(len(c.lines[2][0].get_segments()) == 1 for c in bars)  # 2025 only
+    caption = " ".join(t.get_text() for t in ax.texts)
+    assert "cluster bootstrap over documents" in caption and "No error bar for 2016" in caption
+    assert ax.get_title() == "Terms per 1,000 words by period"
+    matplotlib.pyplot.close(fig)

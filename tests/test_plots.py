@@ -247,3 +247,13 @@ def test_k_choice_has_integer_ticks_names_the_seed_sets_and_marks_the_chosen_k()
     colours = [to_hex(bar.get_facecolor()) for bar in ax.patches]
     assert colours[0] != colours[2] and colours[1] == colours[2]
     assert _legend_texts(fig) == ["k chosen on all the runs pooled (3)"]
+def test_prevalence_caption_names_the_groups_without_interval_or_says_none_has_one():
+    prev = pd.DataFrame({"period": ["2016", "2025"], "theme": ["ai", "ai"], "rate_per_1000": [1.0, 2.0],
+                         "ci_low": [float("nan"), 1.0], "ci_high": [float("nan"), 3.0],
+                         "design": ["cluster bootstrap over documents"] * 2,
+                         "note": ["fewer than 5 documents: no interval", ""]})
+    caption = theme_plots.prevalence_caption(prev)
+    assert "No bar for 2016: fewer than 5 documents" in caption and "2025" not in caption
+    prev["note"] = "fewer than 5 documents: no interval"
+    caption = theme_plots.prevalence_caption(prev)
+    assert caption.startswith("No bars: every group has fewer than 5 documents") and "2016" not in caption

@@ -170,7 +170,7 @@ def dispersion_plot(units: pd.DataFrame, terms, ax=None, *, text_col: str = "tex
     return fig
 
 
-def plot_term_trends(trends: pd.DataFrame, by: str = "period", ax=None):
+def plot_term_trends(trends: pd.DataFrame, by: str = "period", ax=None, title: str | None = None):
     """Relative frequency per 1,000 words of each term by group, with its interval.
 
     Parameters
@@ -180,10 +180,15 @@ def plot_term_trends(trends: pd.DataFrame, by: str = "period", ax=None):
     by : str
         Its group column.
     ax : matplotlib.axes.Axes, optional
+    title : str, optional
+        Default ``"Terms per 1,000 words by <by>"``.
 
     Returns
     -------
     matplotlib.figure.Figure
+        One bar per term and group; an error bar only where the group has an interval. A
+        caption under the axes names the interval's design (``design`` column) and says which
+        groups have none and why (``note`` column), when the table has those columns.
     """
     fig, ax = new_axes(ax, figsize=(7, 3.8))
     groups = sorted(trends[by].astype(str).unique())
@@ -192,10 +197,11 @@ def plot_term_trends(trends: pd.DataFrame, by: str = "period", ax=None):
     for i, term in enumerate(terms):
         t = trends[trends["term"] == term].set_index(trends[trends["term"] == term][by].astype(str)).reindex(groups)
         xs = np.arange(len(groups)) + (i - (len(terms) - 1) / 2) * width
-        err = np.vstack([(t["per_1000"] - t["low"]).clip(lower=0).fillna(0),
-                         (t["high"] - t["per_1000"]).clip(lower=0).fillna(0)])
-        _ = ax.bar(xs, t["per_1000"].fillna(0), width=width, color=CLASS_COLORS[i % len(CLASS_COLORS)],
-                   label=term, yerr=err, capsize=2, error_kw={"linewidth": 0.8})
+        _ = ax.bar(xs, t["per_1000"].fillna(0), width=width, color=CLASS_COLORS[i % len(CLASS_COLORS)], label=term)
+        has = (t["low"].notna() & t["high"].notna()).to_numpy()
+        if has.any():
+            err = np.vstack([(t["per_1000"] - t["low"]).clip(lower=0)[has], (t["high"] - t["per_1000"]).clip(lower=0)[has]])
+            _ = ax.errorbar(xs[has], t["per_1000"][has], yerr=err, fmt="none", ecolor="0.2", capsize=2, lw=0.8)
     ax.set_xticks(np.arange(len(groups)))
     labels = []
     for g in groups:
@@ -203,5 +209,25 @@ def plot_term_trends(trends: pd.DataFrame, by: str = "period", ax=None):
         labels.append(f"{g}\n({n} doc{'s' if n != 1 else ''})")
     ax.set_xticklabels(labels)
     ax.set_ylabel("occurrences per 1,000 words")
+    ax.set_title(title or f"Terms per 1,000 words by {by}")
     _ = ax.legend(fontsize=8, frameon=False)
+    caption = _trend_caption(trends, by)
+    if caption:
+        ax.annotate(caption, xy=(0, 0), xycoords="axes fraction", xytext=(0, -40), textcoords="offset points",
+                    ha="left", va="top", fontsize=7, color="0.35")
     return fig
+
+
+def _trend_caption(trends: pd.DataFrame, by: str) -> str:
+    """What the error bars of :func:`plot_term_trends` are, and which groups have none."""
+    if "design" not in trends.columns:
+        return ""
+    parts = [f"Error bars: {d}." for d in sorted(set(trends["design"].dropna()))]
+    if "note" in trends.columns:
+        noted = trends["note"].fillna("") != ""
+        if noted.all():
+            parts.append(f"No error bars in any group ({trends.loc[noted, 'note'].iat[0]}).")
+        elif noted.any():
+            shown = ", ".join(sorted(trends.loc[noted, by].astype(str).unique()))
+            parts.append(f"No error bar for {shown}: {trends.loc[noted, 'note'].iat[0]}.")
+    return "\n".join(parts)

@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import AnalysisError
+from analysis.inference import cluster_bootstrap
 from analysis.text import count_words, tokenize
 
 #: Token options for locating terms: lemmas and multiword terms, nothing dropped, so that a
@@ -90,18 +91,6 @@ def occurrences(units: pd.DataFrame, terms, *, text_col: str = "text", doc_col: 
     return occ.astype({"position": "int64"}), pd.DataFrame(docs, columns=["doc_id", "start", "n_tokens", "date", "title"])
 
 
-def _bootstrap_rate(counts, words, n_boot, ci, rng):
-    """Percentile interval of sum(counts)/sum(words) over documents drawn with replacement."""
-    n = len(counts)
-    if n < 2 or words.sum() == 0:
-        return np.nan, np.nan
-    draws = rng.integers(n, size=(n_boot, n))
-    num, den = counts[draws].sum(axis=1), words[draws].sum(axis=1)
-    rates = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan) * 1000
-    alpha = (1 - ci) / 2
-    return tuple(np.nanquantile(rates, [alpha, 1 - alpha]))
-
-
 def term_trends(units: pd.DataFrame, terms, *, by: str = "period", n_boot: int = 1000, ci: float = 0.95,
                 text_col: str = "text", doc_col: str = "doc_id", min_docs: int = 2,
                 random_state=None) -> pd.DataFrame:
@@ -110,9 +99,10 @@ def term_trends(units: pd.DataFrame, terms, *, by: str = "period", n_boot: int =
     Occurrences are found as in :func:`occurrences` (a multiword token counts for each of its
     words); words are counted with
     :func:`analysis.text.count_words`. The interval resamples the documents of each group with
-    replacement (``n_boot`` draws, percentile interval); a group with fewer than ``min_docs``
-    documents gets no interval (NaN). This is a minimal seeded bootstrap of its own: it does not
-    call a shared inference module.
+    replacement (:func:`analysis.inference.cluster_bootstrap`, ``n_boot`` replicates, percentile
+    interval); a group with fewer than ``min_docs`` documents gets no interval (NaN) and a
+    ``note``. Each group draws from a stream seeded from ``random_state`` and its label (the
+    same document draws for every term), so an interval does not change when groups are added.
 
     Parameters
     ----------
@@ -128,12 +118,13 @@ def term_trends(units: pd.DataFrame, terms, *, by: str = "period", n_boot: int =
     text_col, doc_col : str
     min_docs : int
     random_state : int, numpy.random.Generator or None
-        Seeds the bootstrap.
+        Seeds the bootstrap (a generator or None is turned into an integer seed first).
 
     Returns
     -------
     pandas.DataFrame
         ``term``, ``<by>``, ``n_docs``, ``count``, ``n_words``, ``per_1000``, ``low``, ``high``,
+        ``design`` (the resampling design in words) and ``note`` (why a group has no interval),
         sorted by term (in the order given) then group.
     """
     if isinstance(terms, str):
@@ -147,7 +138,8 @@ def term_trends(units: pd.DataFrame, terms, *, by: str = "period", n_boot: int =
             raise AnalysisError(f"term_trends: units have no {by!r} column")
     if not 0 < ci < 1:
         raise AnalysisError(f"term_trends: ci must lie in (0, 1), not {ci!r}")
-    rng = np.random.default_rng(random_state)
+    if random_state is None or isinstance(random_state, np.random.Generator):
+        random_state = int(np.random.default_rng(random_state).integers(2**31))
     units = units.reset_index(drop=True)
     words = np.array([count_words(t) if isinstance(t, str) else 0 for t in units[text_col]], dtype=float)
     tokens = [tokenize(t, **POSITION_OPTIONS) if isinstance(t, str) else [] for t in units[text_col]]
@@ -158,12 +150,17 @@ def term_trends(units: pd.DataFrame, terms, *, by: str = "period", n_boot: int =
         for group in sorted(units[by].astype(str).unique()):
             mask = (units[by].astype(str) == group).to_numpy()
             c, w = counts[mask], words[mask]
-            low, high = (_bootstrap_rate(c, w, n_boot, ci, rng) if mask.sum() >= min_docs
-                         else (np.nan, np.nan))
+            table = pd.DataFrame({"count": c, "words": w, "group": group,
+                                  "doc": units.loc[mask, doc_col].astype(str).to_numpy()})
+            boot = cluster_bootstrap(table, value="count", weight="words", cluster="doc", group="group",
+                                     n_boot=n_boot, ci=ci,
+                                     min_clusters=min_docs, random_state=random_state,
+                                     unit_name="documents").iloc[0]
             rows.append({"term": term, by: group, "n_docs": int(mask.sum()), "count": int(c.sum()),
                          "n_words": int(w.sum()), "per_1000": 1000 * c.sum() / w.sum() if w.sum() else np.nan,
-                         "low": low, "high": high})
-    return pd.DataFrame(rows, columns=["term", by, "n_docs", "count", "n_words", "per_1000", "low", "high"])
+                         "low": boot["low"], "high": boot["high"], "design": boot["design"], "note": boot["note"]})
+    return pd.DataFrame(rows, columns=["term", by, "n_docs", "count", "n_words", "per_1000", "low", "high",
+                                       "design", "note"])
 
 
 def dispersion_plot(units: pd.DataFrame, terms, ax=None, **kwargs):
