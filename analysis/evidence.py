@@ -8,15 +8,15 @@ period; who speaks of what. This module holds the small functions (and the expli
 that build those tables, so that the notebooks only call functions and show tables:
 
 - sub-corpora and units: :func:`theme_paragraphs` (the paragraphs the notebooks code),
-  :func:`select_documents` (e.g. the Vietnam-Laos documents, :data:`LAOS_PATTERN`),
+  :func:`select_documents` (e.g. the Vietnam-Laos documents, the study file's ``cooperation_pattern``),
   :func:`with_theme`, :func:`theme_units`;
 - prevalence at three levels that never mix articles and teasers over time:
   :func:`prevalence_levels`;
 - evidence and sub-frames: :func:`theme_evidence` (KWIC lines by sub-frame), :func:`subframe_table`,
   :func:`co_mentions`, :func:`resolution_companions` with :func:`issuer_of`,
-  :func:`component_table` (:data:`COOPERATION_COMPONENTS`);
+  :func:`component_table` (the study file's cooperation components);
 - sentences and targets: :func:`split_sentences`, :func:`sentences`, :func:`target_statements`
-  (:data:`TARGET_PATTERNS`);
+  (the study file's target patterns);
 - speakers: :func:`themes_by_speaker` on :func:`analysis.speakers.attribute_speech`.
 
 Functions that quote sentences keep the *original* text of the units (faithful quotes) and match
@@ -36,30 +36,9 @@ from analysis import matching as _matching
 from analysis import themestats as _themestats
 from analysis.text import normalize, split_sentences
 
-# ============================================================================================
-# STUDY DEFAULTS. The research questions' own constants, kept here in one place: every function
-# below takes them as parameters and uses these values only as defaults. A study file
-# (data/study.toml) will supply them; nothing else in the package refers to them.
-# ============================================================================================
-
-#: Laos and the Lao side: *Laos*, *lao* (adjective, not *Lao Cai*, a Vietnamese province),
-#: *laotien(ne)(s)*, *Vientiane*.
-LAOS_PATTERN = r"\b(?:Laos|[Ll]ao(?!\s+Cai)|[Ll]aotien\w*|Vientiane)\b"
-
-#: The components of Vietnam-Laos digital cooperation (research question 5), each a codebook
-#: theme optionally restricted to some of its sub-frames: label -> (theme, sub-frames or None).
-COOPERATION_COMPONENTS = {
-    "cybersecurity": ("cybersecurity", None),
-    "e-government": ("digital_transformation", ["e_government"]),
-    "population data": ("data_infrastructure", ["population_database"]),
-    "training and human resources": ("human_capital", None),
-    "data centres, cloud, computing": ("data_infrastructure",
-                                       ["data_centre", "cloud", "computing"]),
-    "telecom and satellites": ("data_infrastructure", ["telecom", "satellite"]),
-    "ICT": ("digital_transformation", ["ict"]),
-    "press and information": ("press_information", None),
-    "artificial intelligence": ("ai", None),
-}
+# The research questions' own constants (the Laos selection pattern, the cooperation components,
+# the target expressions) live in the study file, data/study.toml; every function below takes
+# them as parameters and, when they are not given, reads them from there (analysis.study).
 
 #: Issuer of a Vietnamese legal instrument, read from its code: ``NQ/TW`` resolutions are the
 #: Party's (Politburo or Central Committee), ``NQ-CP`` the Government's, ``/QH15`` the National
@@ -71,29 +50,13 @@ ISSUERS = (
     (re.compile(r"Q[ĐD]\s*[-/]\s*TTg", re.IGNORECASE), "Prime Minister"),
 )
 
-#: Target expressions, by type. Deadlines ("d'ici 2030", "à l'horizon 2030", "jusqu'à 2030",
-#: "prévu pour 2025"), rankings ("parmi les trois premiers", "trio de tête"), quantities
-#: ("au moins cinq", "10 %", "croissance à deux chiffres").
-TARGET_PATTERNS = {
-    "deadline": re.compile(
-        r"\b(?:d'ici (?:à |la fin de |fin )?|à l'horizon |horizon |jusqu'(?:à|en) |"
-        r"prévue? pour |pour (?:l'année )?)(?:l'an )?(?:20\d\d)\b"
-    ),
-    "ranking": re.compile(
-        r"\b(?:parmi les (?:\w+ )?(?:premiers|meilleurs)|trio de tête|en tête|top \d+|"
-        r"(?:premier|deuxième|troisième) rang)\b",
-        re.IGNORECASE,
-    ),
-    "quantity": re.compile(
-        r"\b(?:au moins|plus de|près de|moins de) (?:\d+(?:[.,\s]\d+)*|un|une|deux|trois|"
-        r"quatre|cinq|six|sept|huit|neuf|dix|cent|mille)\b(?! ans\b)"
-        r"|\b\d+(?:[.,]\d+)?\s?%|\bà deux chiffres\b",
-        re.IGNORECASE,
-    ),
-}
-# ============================================================================================
-# End of the study defaults.
-# ============================================================================================
+
+def _study():
+    """The project's study file (defaults of the research-question parameters)."""
+    from analysis.study import load_study
+
+    return load_study()
+
 
 # --------------------------------------------------------------------------------------------
 # Sentences
@@ -164,7 +127,8 @@ def select_documents(paragraphs: pd.DataFrame, pattern: str, *, text_col: str = 
                      ignore_case: bool = False) -> pd.DataFrame:
     """Every paragraph of the documents in which one paragraph (or title) matches ``pattern``.
 
-    Selects a sub-corpus explicitly, e.g. the Vietnam-Laos documents with :data:`LAOS_PATTERN`.
+    Selects a sub-corpus explicitly, e.g. the Vietnam-Laos documents with the study file's
+    ``cooperation_pattern`` (``analysis.study.load_study().cooperation_pattern``).
 
     Parameters
     ----------
@@ -500,7 +464,7 @@ def component_table(paragraphs: pd.DataFrame, components: dict | None = None, *,
         Paragraphs with ``doc_id``, ``text_col`` and the column ``by``.
     components : dict, optional
         Label -> (theme id, list of sub-frames or None for all); default
-        :data:`COOPERATION_COMPONENTS`.
+        the study file's (``analysis.study.load_study().components``).
     by : str
         Grouping column, e.g. ``"period"`` (pass article paragraphs only for periods).
     codebook : Codebook, path or None
@@ -518,7 +482,7 @@ def component_table(paragraphs: pd.DataFrame, components: dict | None = None, *,
         (``"all"`` when not restricted), then for each group ``g`` (sorted) ``n_matches_g`` and
         ``n_docs_g``, then ``matches`` (distinct matched strings, sorted, joined with " | ").
     """
-    components = COOPERATION_COMPONENTS if components is None else components
+    components = _study().components if components is None else components
     rows = paragraphs.reset_index(drop=True)
     theme_ids = list(dict.fromkeys(theme for theme, _ in components.values()))
     _matching.theme_ids(_matching.get_codebook(codebook), theme_ids)
@@ -673,7 +637,7 @@ def target_statements(units: pd.DataFrame, *, patterns: dict | None = None,
     units : pandas.DataFrame
         Units or paragraphs with ``doc_id`` and ``text_col``.
     patterns : dict of str to compiled regex, optional
-        Target type -> pattern; default :data:`TARGET_PATTERNS`.
+        Target type -> pattern; default the study file's (``load_study().targets``).
     text_col : str
         Column holding the text.
 
@@ -685,7 +649,7 @@ def target_statements(units: pd.DataFrame, *, patterns: dict | None = None,
         with ", "), ``cues`` (``type: cue`` pairs, distinct, in order, joined with " | ") and
         ``sentence`` (original text).
     """
-    patterns = TARGET_PATTERNS if patterns is None else patterns
+    patterns = _study().targets if patterns is None else patterns
     table = sentences(units, text_col=text_col)
     keep = [c for c in table.columns if c != "sentence"]
     rows = []

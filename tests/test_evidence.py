@@ -1,5 +1,7 @@
 """Tests for analysis.evidence: sentences, masks, theme paragraphs, prevalence levels, targets."""
 import pandas as pd
+
+from analysis.study import load_study
 import pytest
 
 from analysis import evidence as ev
@@ -296,7 +298,7 @@ def test_select_documents_keeps_whole_documents_and_laos_pattern():
         "text": ["Titre", "La partie lao a salué.", "Visite à Lao Cai.", "À Vientiane.",
                  "Le Vietnam et l'Estonie."],
     })
-    laos = ev.select_documents(paras, ev.LAOS_PATTERN)
+    laos = ev.select_documents(paras, load_study().cooperation_pattern)
     assert list(laos["doc_id"]) == ["a", "a", "c"]  # Lao Cai is a Vietnamese province
     assert list(ev.select_documents(paras, r"ESTONIE", ignore_case=True)["doc_id"]) == ["d"]
 
