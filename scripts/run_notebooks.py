@@ -26,6 +26,9 @@ def nbconvert_command(notebook: Path, kernel: str, timeout: int) -> list[str]:
     command = [sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute", "--inplace",
                "--log-level=WARN",
                "--ExecutePreprocessor.record_timing=False",
+               # one stream output per name and cell: a print split by the kernel's flush timer
+               # (which happens under load) would otherwise change the stored notebook
+               "--ExecutePreprocessor.coalesce_streams=True",
                f"--ExecutePreprocessor.timeout={timeout}",
                f"--ExecutePreprocessor.kernel_name={kernel}"]
     try:
