@@ -26,9 +26,6 @@ def nbconvert_command(notebook: Path, kernel: str, timeout: int) -> list[str]:
     command = [sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute", "--inplace",
                "--log-level=WARN",
                "--ExecutePreprocessor.record_timing=False",
-               # one stream output per name and cell: a print split by the kernel's flush timer
-               # (which happens under load) would otherwise change the stored notebook
-               "--ExecutePreprocessor.coalesce_streams=True",
                f"--ExecutePreprocessor.timeout={timeout}",
                f"--ExecutePreprocessor.kernel_name={kernel}"]
     try:
@@ -41,11 +38,43 @@ def nbconvert_command(notebook: Path, kernel: str, timeout: int) -> list[str]:
     return command + [str(notebook)]
 
 
+def coalesce_streams(notebook: Path) -> bool:
+    """Merge consecutive stream outputs of the same name in each cell; True if the file changed.
+
+    One ``print`` is several writes, and the kernel flushes its buffer on a timer: under load a
+    line can arrive as two stream outputs, which would change the stored notebook from one run to
+    the next (nbval compares the merged text, so only the file differs). Merging them makes the
+    stored outputs the same whatever the timing.
+    """
+    import nbformat
+
+    text = notebook.read_text(encoding="utf-8")
+    nb = nbformat.reads(text, as_version=nbformat.NO_CONVERT)
+    changed = False
+    for cell in nb.cells:
+        merged = []
+        for output in cell.get("outputs", []):
+            previous = merged[-1] if merged else None
+            if (output.get("output_type") == "stream" and previous is not None
+                    and previous.get("output_type") == "stream" and previous.get("name") == output.get("name")):
+                previous["text"] = previous["text"] + output["text"]
+                changed = True
+            else:
+                merged.append(output)
+        if changed and "outputs" in cell:
+            cell["outputs"] = merged
+    if changed:
+        notebook.write_text(nbformat.writes(nb) + ("\n" if text.endswith("\n") else ""), encoding="utf-8")
+    return changed
+
+
 def execute(notebook: Path, kernel: str, timeout: int) -> tuple[Path, float, int, str]:
     """Run one notebook; return it, its wall time, the exit status and nbconvert's messages."""
     start = time.perf_counter()
     done = subprocess.run(nbconvert_command(notebook, kernel, timeout), capture_output=True, text=True,
                           check=False)
+    if done.returncode == 0:
+        coalesce_streams(notebook)
     return notebook, time.perf_counter() - start, done.returncode, done.stderr.strip()
 
 
