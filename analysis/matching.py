@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.codebook import Codebook, get_codebook
-from analysis.regex_syntax import Literal, fold, prefix_literals, required_literals
+from analysis.regex_syntax import Literal, fold, prefix_literals, reach, required_literals
 from analysis.text import normalize
 
 #: Columns of the matches table returned by :func:`code_themes`.
@@ -164,6 +164,28 @@ def _is_word(char: str) -> bool:
 _WORD_TABLE = []
 
 
+_ALL_BMP = []
+_CLASS_TABLES: dict = {}
+
+
+def _class_table(atoms: frozenset) -> np.ndarray:
+    """For each code point of the Basic Multilingual Plane (and one more standing for every
+    other), whether one of the one-character ``atoms`` matches it (built once per atoms)."""
+    table = _CLASS_TABLES.get(atoms)
+    if table is None:
+        if not _ALL_BMP:
+            _ALL_BMP.append("".join(map(chr, range(0x10000))))
+        table = np.zeros(0x10001, dtype=bool)
+        table[0x10000] = True  # beyond the plane: counted as a member (a longer bound)
+        for kind, value, ci in atoms:
+            source = re.escape(value) if kind == "lit" else value
+            flags = re.DOTALL | (re.IGNORECASE if ci else 0)
+            hits = [m.start() for m in re.finditer(source, _ALL_BMP[0], flags)]
+            table[hits] = True
+        _CLASS_TABLES[atoms] = table
+    return table
+
+
 def _word_table() -> np.ndarray:
     """Whether each character of the Basic Multilingual Plane is a word character (built once)."""
     if not _WORD_TABLE:
@@ -196,7 +218,7 @@ class _Rule:
     a prefix rule are dense (``le``, ``du``), it falls back to ``fallback`` (segment or scan).
     """
 
-    __slots__ = ("compiled", "mode", "keys", "bounded", "fallback")
+    __slots__ = ("compiled", "mode", "keys", "bounded", "fallback", "reach")
 
     def __init__(self, compiled: re.Pattern, mode: str | None = None):
         self.compiled = compiled
@@ -212,6 +234,9 @@ class _Rule:
         else:
             self.mode, literals = "scan", ()
         self.keys = tuple((lit.folded, lit.text) for lit in literals)
+        # a segment rule is searched only near its literals when its reach is bounded
+        self.reach = (reach(compiled.pattern, ci) if self.mode == "segment"
+                      and not compiled.flags & re.ASCII else None)
         # literals starting with a word character right after \b: the character before must not
         # be a word character
         unicode_words = not compiled.flags & re.ASCII
@@ -334,6 +359,9 @@ class _Chunk:
         self._segs = {}
         self._sentence_ends = None
         self._word_before = None
+        self._codes = None
+        self._runs = {}
+        self._reach = {}
 
     def _count(self, key_id: int) -> int:
         """Occurrences of a literal (a short one is counted with ``str.count``, not placed)."""
@@ -374,10 +402,40 @@ class _Chunk:
             self._cands[(rule.keys, rule.bounded)] = found
         return found
 
+    def _code_points(self) -> np.ndarray:
+        if self._codes is None:
+            self._codes = np.frombuffer(self.joined.encode("utf-32-le", "surrogatepass"),
+                                        dtype=np.uint32)
+        return self._codes
+
+    def _longest_run(self, atoms: frozenset) -> int:
+        """An upper bound (``2**k - 1``) on the longest run of characters matched by ``atoms``."""
+        found = self._runs.get(atoms)
+        if found is None:
+            member = _class_table(atoms)[np.minimum(self._code_points(), 0x10000)]
+            found, width = 0, 1  # member[i]: a run of `width` members starts at i
+            while member.any():
+                found = 2 * width - 1
+                member = member[:-width] & member[width:]
+                width *= 2
+            self._runs[atoms] = found
+        return found
+
+    def reach(self, rule: _Rule) -> int | None:
+        """Characters past its start an attempt of the rule reads at most, in this chunk."""
+        if rule.reach is None:
+            return None
+        found = self._reach.get(rule.compiled)
+        if found is None:
+            const, runs = rule.reach
+            found = const + sum(n * self._longest_run(atoms) for atoms, n in runs)
+            self._reach[rule.compiled] = found
+        return found
+
     def _after_word(self) -> np.ndarray:
         """For each position, whether the character before it is surely a word character."""
         if self._word_before is None:
-            codes = np.frombuffer(self.joined.encode("utf-32-le"), dtype=np.uint32)
+            codes = self._code_points()
             table = _word_table()
             known = codes < len(table)
             word = np.zeros(len(codes), dtype=bool)
@@ -426,10 +484,47 @@ class _Chunk:
                     yield m
                     pos = m.end() if m.end() > m.start() else m.start() + 1
         elif rule.mode == "segment":
-            for k in self.segments_with(rule):
-                yield from compiled.finditer(joined, self.offsets[k], self._end_of(k))
+            width = self.reach(rule)
+            if width is None or width > 1000:
+                for k in self.segments_with(rule):
+                    yield from compiled.finditer(joined, self.offsets[k], self._end_of(k))
+            else:
+                yield from self._near_literals(rule, width)
         else:
             yield from compiled.finditer(joined)
+
+    def _near_literals(self, rule: _Rule, width: int):
+        """``finditer`` of a segment rule over each segment holding one of its literals, run
+        only near them.
+
+        Every match contains a literal of the rule, and an attempt starting at ``s`` reads
+        nothing at or after ``s + width``: so matches start in windows ``[p - width, p]``
+        around the literals' places ``p``, and searching a window with the text cut
+        ``width`` characters after it finds exactly the matches a search of the whole
+        segment finds there.
+        """
+        search, joined, offsets = rule.compiled.search, self.joined, self.offsets
+        cands = self.candidates(rule)
+        for k in self.segments_with(rule):
+            first, last = offsets[k], self._end_of(k)
+            i, n = bisect_left(cands, first), bisect_left(cands, last)
+            pos = first
+            while i < n:
+                p = cands[i]
+                i += 1
+                if p < pos:  # inside the previous match: no match left holds it
+                    continue
+                start, end = max(pos, p - width), p
+                while i < n and cands[i] - width <= end + 1:
+                    end = cands[i]
+                    i += 1
+                stop = min(last, end + width + 1)
+                while start <= end:
+                    m = search(joined, start, stop)
+                    if m is None or m.start() > end:
+                        break
+                    yield m
+                    pos = start = m.end()
 
     def search(self, rule: _Rule, s: int, e: int) -> bool:
         """Whether ``rule.compiled.search(joined, s, e)`` finds a match (s, e in one segment)."""

@@ -734,3 +734,104 @@ def required_literals(source: str, ignore_case: bool = False) -> tuple | None:
         return None
     found = _required(tree)
     return None if not found else tuple(sorted(found, key=lambda lit: (lit.text, lit.folded)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Reach: how far past its start a match attempt can read
+# ---------------------------------------------------------------------------------------------
+
+def _atoms(node: Node) -> frozenset | None:
+    """The one-character atoms ``(kind, value, ci)`` a node is made of (None: a back-reference)."""
+    if node.kind in ("lit", "set"):
+        return frozenset({(node.kind, node.value, node.ci)})
+    if node.kind == "ref":
+        return None
+    out = set()
+    for child in node.children:
+        if node.kind == "zw":
+            continue  # a look-around reads but does not consume: counted apart
+        sub = _atoms(child)
+        if sub is None:
+            return None
+        out |= sub
+    return frozenset(out)
+
+
+def _add(a: dict, b: dict, scale: int = 1) -> dict:
+    out = dict(a)
+    for key, n in b.items():
+        out[key] = out.get(key, 0) + scale * n
+    return out
+
+
+def _width(node: Node) -> tuple[int, dict] | None:
+    """Most characters ``node`` consumes: a constant plus, for each unbounded repetition, the
+    longest run of its atoms in the text (``{atoms: count}``); None when unknown."""
+    if node.kind in ("lit", "set"):
+        return 1, {}
+    if node.kind == "zw":
+        return 0, {}
+    if node.kind == "ref":
+        return None
+    if node.kind == "group":
+        return _width(node.children[0])
+    if node.kind in ("seq", "alt"):
+        const, runs = 0, {}
+        for child in node.children:
+            sub = _width(child)
+            if sub is None:
+                return None
+            if node.kind == "seq":
+                const, runs = const + sub[0], _add(runs, sub[1])
+            else:  # the longest branch, bounded term by term
+                const = max(const, sub[0])
+                runs = {k: max(runs.get(k, 0), sub[1].get(k, 0)) for k in {*runs, *sub[1]}}
+        return const, runs
+    if node.kind == "rep":
+        if node.hi is not None:
+            sub = _width(node.children[0])
+            return None if sub is None else (sub[0] * node.hi, _add({}, sub[1], node.hi))
+        atoms = _atoms(node.children[0])
+        return None if atoms is None else (0, {atoms: 1})
+    return None
+
+
+@lru_cache(maxsize=4096)
+def reach(source: str, ignore_case: bool = False) -> tuple[int, tuple] | None:
+    """A bound on how far past its start an attempt to match the pattern reads the text.
+
+    An attempt starting at ``s`` reads no character at or after ``s + bound``, where ``bound``
+    is ``const`` plus, for each ``(atoms, count)`` of ``runs``, ``count`` times the longest run
+    of characters each matched by one of ``atoms`` (one-character nodes ``(kind, value, ci)``)
+    in the text: the consumed width, plus the width of every look-ahead, plus two (``\\b`` or
+    ``$`` reading the next character). Used by the engine to search a pattern only near the
+    literals its matches contain.
+
+    Parameters
+    ----------
+    source : str
+    ignore_case : bool
+
+    Returns
+    -------
+    (int, tuple of (frozenset, int)) or None
+        None when unknown (back-references, constructs the reader does not parse), or when the
+        pattern can match the empty string.
+    """
+    try:
+        tree, _ = parse(source, ignore_case)
+    except RegexSyntaxError:
+        return None
+    if _nullable(tree):
+        return None
+    total = _width(tree)
+    if total is None:
+        return None
+    const, runs = total[0] + 2, total[1]
+    for node in _walk(tree):
+        if node.kind == "zw" and node.children and node.value in ("(?=", "(?!"):
+            sub = _width(node.children[0])
+            if sub is None:
+                return None
+            const, runs = const + sub[0], _add(runs, sub[1])
+    return const, tuple(sorted(runs.items(), key=repr))
