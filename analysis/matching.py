@@ -48,7 +48,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.codebook import Codebook, get_codebook
-from analysis.regex_syntax import Literal, fold, prefix_literals, reach, required_literals
+from analysis.regex_syntax import (Literal, fold, prefix_literals, reach, required_literals,
+                                   required_offsets)
 from analysis.text import normalize
 
 #: Columns of the matches table returned by :func:`code_themes`.
@@ -218,7 +219,7 @@ class _Rule:
     a prefix rule are dense (``le``, ``du``), it falls back to ``fallback`` (segment or scan).
     """
 
-    __slots__ = ("compiled", "mode", "keys", "bounded", "fallback", "reach")
+    __slots__ = ("compiled", "mode", "keys", "bounded", "fallback", "reach", "before")
 
     def __init__(self, compiled: re.Pattern, mode: str | None = None):
         self.compiled = compiled
@@ -237,6 +238,11 @@ class _Rule:
         # a segment rule is searched only near its literals when its reach is bounded
         self.reach = (reach(compiled.pattern, ci) if self.mode == "segment"
                       and not compiled.flags & re.ASCII else None)
+        # for each literal, bounds on how far after a match's start it can start
+        self.before = None
+        if self.reach is not None:
+            offsets = required_offsets(compiled.pattern, ci)
+            self.before = tuple((offsets.get(lit),) for lit in literals)
         # literals starting with a word character right after \b: the character before must not
         # be a word character
         unicode_words = not compiled.flags & re.ASCII
@@ -292,9 +298,13 @@ class _Plan:
                     break
             canon[(folded, text)] = shortest
         for r in rules:
-            pairs = dict.fromkeys((canon[k], b) for k, b in zip(r.keys, r.bounded))
+            pairs = {}
+            for i, (k, b) in enumerate(zip(r.keys, r.bounded)):
+                pairs.setdefault((canon[k], b), []).extend(r.before[i] if r.before else ())
             r.keys = tuple(k for k, _ in pairs)
             r.bounded = tuple(b for _, b in pairs)
+            if r.before is not None:
+                r.before = tuple(tuple(v) for v in pairs.values())
 
     def rule(self, compiled: re.Pattern) -> _Rule:
         key = (compiled.pattern, compiled.flags)
@@ -421,16 +431,43 @@ class _Chunk:
             self._runs[atoms] = found
         return found
 
+    def _bound(self, terms) -> int:
+        """``const + sum(count * longest run of atoms)`` in this chunk."""
+        const, runs = terms
+        return const + sum(n * self._longest_run(atoms) for atoms, n in runs)
+
     def reach(self, rule: _Rule) -> int | None:
         """Characters past its start an attempt of the rule reads at most, in this chunk."""
         if rule.reach is None:
             return None
         found = self._reach.get(rule.compiled)
         if found is None:
-            const, runs = rule.reach
-            found = const + sum(n * self._longest_run(atoms) for atoms, n in runs)
-            self._reach[rule.compiled] = found
+            found = self._reach[rule.compiled] = self._bound(rule.reach)
         return found
+
+    def windows(self, rule: _Rule, width: int) -> tuple[list, list]:
+        """Merged ranges ``[start, end]`` where the rule's matches can start: before each place
+        of a literal by at most its offset in a match (``width`` when unknown), never before
+        its segment."""
+        starts, ends = [], []
+        offsets = np.asarray(self.offsets, dtype=np.int64)
+        for key, terms in zip(rule.keys, rule.before):
+            places = self._where(self.plan.key_ids[key])
+            if not len(places):
+                continue
+            back = width if None in terms else min(width, max(self._bound(t) for t in terms))
+            first = offsets[np.searchsorted(offsets, places, side="right") - 1]
+            starts.append(np.maximum(places - back, first))
+            ends.append(places)
+        if not starts:
+            return [], []
+        starts, ends = np.concatenate(starts), np.concatenate(ends)
+        order = np.argsort(starts, kind="stable")
+        starts, ends = starts[order], np.maximum.accumulate(ends[order])
+        new = np.ones(len(starts), dtype=bool)
+        new[1:] = starts[1:] > ends[:-1] + 1
+        last = np.flatnonzero(np.append(new[1:], True))
+        return starts[new].tolist(), ends[last].tolist()
 
     def _after_word(self) -> np.ndarray:
         """For each position, whether the character before it is surely a word character."""
@@ -504,27 +541,21 @@ class _Chunk:
         segment finds there.
         """
         search, joined, offsets = rule.compiled.search, self.joined, self.offsets
-        cands = self.candidates(rule)
-        for k in self.segments_with(rule):
-            first, last = offsets[k], self._end_of(k)
-            i, n = bisect_left(cands, first), bisect_left(cands, last)
-            pos = first
-            while i < n:
-                p = cands[i]
-                i += 1
-                if p < pos:  # inside the previous match: no match left holds it
-                    continue
-                start, end = max(pos, p - width), p
-                while i < n and cands[i] - width <= end + 1:
-                    end = cands[i]
-                    i += 1
-                stop = min(last, end + width + 1)
-                while start <= end:
-                    m = search(joined, start, stop)
-                    if m is None or m.start() > end:
-                        break
-                    yield m
-                    pos = start = m.end()
+        n_segments = len(offsets)
+        pos = 0
+        for start, end in zip(*self.windows(rule, width)):
+            if end < pos:  # its literals are inside the previous match: no match left holds one
+                continue
+            k = bisect_right(offsets, end) - 1
+            last = offsets[k + 1] if k + 1 < n_segments else len(joined)
+            stop = min(last, end + width + 1)
+            start = max(start, pos)
+            while start <= end:
+                m = search(joined, start, stop)
+                if m is None or m.start() > end:
+                    break
+                yield m
+                pos = start = m.end()
 
     def search(self, rule: _Rule, s: int, e: int) -> bool:
         """Whether ``rule.compiled.search(joined, s, e)`` finds a match (s, e in one segment)."""

@@ -835,3 +835,88 @@ def reach(source: str, ignore_case: bool = False) -> tuple[int, tuple] | None:
                 return None
             const, runs = const + sub[0], _add(runs, sub[1])
     return const, tuple(sorted(runs.items(), key=repr))
+
+
+def _terms_max(a: tuple | None, b: tuple | None) -> tuple | None:
+    if a is None or b is None:
+        return None
+    return max(a[0], b[0]), {k: max(a[1].get(k, 0), b[1].get(k, 0)) for k in {*a[1], *b[1]}}
+
+
+def _terms_add(a: tuple | None, b: tuple | None) -> tuple | None:
+    if a is None or b is None:
+        return None
+    return a[0] + b[0], _add(a[1], b[1])
+
+
+def _required_at(node: Node) -> dict | None:
+    """:func:`_required` (the same literals), each with a bound on how far after the start of
+    a match of ``node`` it starts (``(const, {atoms: count})`` as in :func:`_width`, or None)."""
+    zero = (0, {})
+    exact = _exact(node)
+    if exact is not None:
+        return {lit: zero for lit in exact} if all(len(lit.text) >= _WORD_MIN
+                                                  for lit in exact) else None
+    if node.kind == "group":
+        return _required_at(node.children[0])
+    if node.kind == "rep":
+        return _required_at(node.children[0]) if node.lo >= 1 else None
+    if node.kind == "alt":
+        out = {}
+        for child in node.children:
+            sub = _required_at(child)
+            if sub is None:
+                return None
+            for lit, before in sub.items():
+                out[lit] = _terms_max(out[lit], before) if lit in out else before
+        return out if len(out) <= _UNION_LIMIT else None
+    if node.kind == "seq":
+        candidates, run = [], {Literal("", False)}
+        offset = run_offset = zero
+        for child in node.children:
+            exact = _exact(child)
+            if exact is not None:
+                grown = {_join(a, b) for a in run for b in exact}
+                if len(grown) <= _LIMIT:
+                    run = grown
+                    offset = _terms_add(offset, _width(child))
+                    continue
+            if all(len(lit.text) >= _WORD_MIN for lit in run):
+                candidates.append({lit: run_offset for lit in run})
+            run = {Literal("", False)}
+            sub = _required_at(child)
+            if sub:
+                candidates.append({lit: _terms_add(offset, before) for lit, before in sub.items()})
+            offset = run_offset = _terms_add(offset, _width(child))
+        if all(len(lit.text) >= _WORD_MIN for lit in run):
+            candidates.append({lit: run_offset for lit in run})
+        if not candidates:
+            return None
+        return max(candidates, key=lambda c: (min(len(lit.text) for lit in c), -len(c)))
+    return None
+
+
+@lru_cache(maxsize=4096)
+def required_offsets(source: str, ignore_case: bool = False) -> dict | None:
+    """:func:`required_literals`, each with a bound on how far after a match's start it starts.
+
+    Parameters
+    ----------
+    source : str
+    ignore_case : bool
+
+    Returns
+    -------
+    dict or None
+        ``{Literal: (const, runs)}`` (``runs`` as in :func:`reach`; the bound is None when
+        unknown), or None as :func:`required_literals`.
+    """
+    try:
+        tree, _ = parse(source, ignore_case)
+    except RegexSyntaxError:
+        return None
+    found = _required_at(tree)
+    if not found:
+        return None
+    return {lit: None if before is None else (before[0], tuple(sorted(before[1].items(), key=repr)))
+            for lit, before in found.items()}
