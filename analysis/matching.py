@@ -187,6 +187,25 @@ def _class_table(atoms: frozenset) -> np.ndarray:
     return table
 
 
+#: Broad classes for which the longest runs are counted (a class holding the atoms stands for
+#: them: a longer bound, fewer counts).
+_BROAD = tuple(frozenset(atoms) for atoms in (
+    [("set", r"\s", False)], [("set", r"\d", False)], [("set", r"\w", False)],
+    [("set", r"\w", False), ("set", r"\s", False)]))
+_COARSE: dict = {}
+
+
+def _coarse(atoms: frozenset) -> frozenset:
+    """The first broad class holding every character the atoms match, else the atoms."""
+    found = _COARSE.get(atoms)
+    if found is None:
+        table = _class_table(atoms)
+        found = next((broad for broad in _BROAD
+                      if not (table & ~_class_table(broad)).any()), atoms)
+        _COARSE[atoms] = found
+    return found
+
+
 def _word_table() -> np.ndarray:
     """Whether each character of the Basic Multilingual Plane is a word character (built once)."""
     if not _WORD_TABLE:
@@ -266,7 +285,9 @@ class _Plan:
         self.keys = keys
         self.key_ids = {key: i for i, key in enumerate(keys)}
         self.automata = {}
-        self.weak = {self.key_ids[key] for key in keys if not _strong([Literal(key[1], key[0])])}
+        # very frequent short words (``le``, ``de``) are found on demand, not by the automata
+        self.weak = {self.key_ids[key] for key in keys
+                     if len(key[1]) < _STRONG and fold(key[1]) in _COMMON}
         for folded in (True, False):
             words = [(text, self.key_ids[(f, text)]) for f, text in keys
                      if f == folded and self.key_ids[(f, text)] not in self.weak]
@@ -408,7 +429,8 @@ class _Chunk:
             elif len(parts) == 1:
                 found = parts[0].tolist()
             else:
-                found = np.unique(np.concatenate(parts)).tolist()
+                found = np.sort(np.concatenate(parts))
+                found = found[np.append(True, found[1:] != found[:-1])].tolist()
             self._cands[(rule.keys, rule.bounded)] = found
         return found
 
@@ -419,7 +441,10 @@ class _Chunk:
         return self._codes
 
     def _longest_run(self, atoms: frozenset) -> int:
-        """An upper bound (``2**k - 1``) on the longest run of characters matched by ``atoms``."""
+        """An upper bound (``2**k - 1``) on the longest run of characters matched by ``atoms``
+        (counted for the smallest of a few broad classes holding them: spaces, digits, word
+        characters, both)."""
+        atoms = _coarse(atoms)
         found = self._runs.get(atoms)
         if found is None:
             member = _class_table(atoms)[np.minimum(self._code_points(), 0x10000)]

@@ -30,7 +30,7 @@ _EXTRA_FOLD = {
 }
 _PRE_FOLD = str.maketrans({"İ": "i"})  # the one character whose lower() is two characters long
 _POST_FOLD = str.maketrans({k: v for k, v in _EXTRA_FOLD.items() if k != "İ"})
-_ODD_RE = re.compile("[" + "".join(sorted(_EXTRA_FOLD)) + "]")
+_ODD = tuple(sorted(set(_EXTRA_FOLD) - {"İ"}))  # looked for one by one: faster than a regex
 
 #: Longest pattern source accepted by :func:`safety_problem` (characters).
 MAX_PATTERN_LENGTH = 5000
@@ -51,7 +51,7 @@ def fold(text: str) -> str:
     if "İ" in text:
         text = text.translate(_PRE_FOLD)
     text = text.lower()
-    return text.translate(_POST_FOLD) if _ODD_RE.search(text) else text
+    return text.translate(_POST_FOLD) if any(c in text for c in _ODD) else text
 
 
 def _caseless(char: str) -> bool:
