@@ -209,7 +209,9 @@ def _coarse(atoms: frozenset) -> frozenset:
 def _word_table() -> np.ndarray:
     """Whether each character of the Basic Multilingual Plane is a word character (built once)."""
     if not _WORD_TABLE:
-        _WORD_TABLE.append(np.array([_is_word(chr(c)) for c in range(0x10000)], dtype=bool))
+        # one more entry, False, for every character beyond the plane (not surely a word one)
+        _WORD_TABLE.append(np.array([_is_word(chr(c)) for c in range(0x10000)] + [False],
+                                    dtype=bool))
     return _WORD_TABLE[0]
 
 
@@ -447,7 +449,7 @@ class _Chunk:
         atoms = _coarse(atoms)
         found = self._runs.get(atoms)
         if found is None:
-            member = _class_table(atoms)[np.minimum(self._code_points(), 0x10000)]
+            member = _class_table(atoms).take(self._code_points(), mode="clip")
             found, width = 0, 1  # member[i]: a run of `width` members starts at i
             while member.any():
                 found = 2 * width - 1
@@ -499,9 +501,7 @@ class _Chunk:
         if self._word_before is None:
             codes = self._code_points()
             table = _word_table()
-            known = codes < len(table)
-            word = np.zeros(len(codes), dtype=bool)
-            word[known] = table[codes[known]]
+            word = table.take(codes, mode="clip")
             self._word_before = np.concatenate([[False], word])
         return self._word_before
 
@@ -595,11 +595,10 @@ class _Chunk:
                 if match(joined, p, e) is not None:
                     return True
             return False
-        if rule.mode == "segment":
-            segs = self.segments_with(rule)
-            k = bisect_right(self.offsets, s) - 1
-            i = bisect_left(segs, k)
-            if i == len(segs) or segs[i] != k:
+        if rule.mode == "segment":  # a match in [s, e) holds one of the literals there
+            cands = self.candidates(rule)
+            i = bisect_left(cands, s)
+            if i == len(cands) or cands[i] >= e:
                 return False
         return rule.compiled.search(self.joined, s, e) is not None
 
@@ -632,70 +631,84 @@ def _merge_spans(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
     return starts, ends
 
 
-def _overlaps(starts: list[int], ends: list[int], s: int, e: int) -> bool:
-    k = bisect_right(starts, s)
-    return bool((k and ends[k - 1] > s) or (k < len(starts) and starts[k] < e))
-
-
 def _scan_theme(theme, chunk: _Chunk, cues: dict) -> list[tuple]:
-    """Kept matches of one theme: ``(start, end, regex, subframe)`` in chunk offsets, sorted.
+    """Kept matches of one theme: ``(start, end, regex, subframe, sentence)`` in chunk offsets,
+    sorted (``sentence``: its bounds when they were needed, else None).
 
     Kept matches never overlap; each pattern's new matches are checked against the kept ones by
     binary search and merged in one linear pass, so a paragraph of n characters costs
     O(n log n) whatever its number of matches.
     """
     plan, joined = chunk.plan, chunk.joined
+    find, sentence, search = joined.find, chunk.sentence, chunk.search
     excluded = []
     for rule in theme.exclusions:
-        excluded += [(m.start(), m.end()) for m in chunk.finditer(plan.rule(rule.compiled))]
+        excluded += [m.span() for m in chunk.finditer(plan.rule(rule.compiled))]
     ex_starts, ex_ends = _merge_spans(excluded)
-    kept: list[tuple] = []  # (start, end, regex, subframe), sorted, non-overlapping
+    n_ex = len(ex_starts)
+    kept: list[tuple] = []  # (start, end, regex, subframe, sentence), sorted, non-overlapping
     kept_starts: list[int] = []
     kept_ends: list[int] = []
     decided = {}  # (rule, sentence) -> result: matches in one sentence share cue and context
     context = [(plan.rule(r.compiled), r.subframe) for r in theme.context]
+    default = theme.default_subframe
     for pattern in theme.patterns:
-        cue = plan.rule(cues[pattern.require].compiled) if pattern.require else None
+        require = pattern.require
+        cue = plan.rule(cues[require].compiled) if require else None
+        items, regex, fixed = pattern.compiled_items, pattern.regex, pattern.subframe
+        formatted = bool(fixed) and "{" in fixed
+        n_kept = len(kept_starts)
         new = []
         last_end = -1
         for m in chunk.finditer(plan.rule(pattern.compiled)):
-            if pattern.compiled_items is not None:
-                found = list(pattern.compiled_items.finditer(joined, m.start(), m.end()))
-            else:
-                found = [m]
-            for hit in found:
-                s, e = hit.start(), hit.end()
-                if s == e or _SEP in joined[s:e]:  # empty, or across two texts
+            for hit in (m,) if items is None else items.finditer(joined, m.start(), m.end()):
+                s, e = hit.span()
+                if s == e or s < last_end:  # empty, or overlaps the match of this pattern kept
+                    continue                # just before
+                if find(_SEP, s, e) >= 0:  # across two texts
                     continue
-                if _overlaps(ex_starts, ex_ends, s, e) or _overlaps(kept_starts, kept_ends, s, e):
-                    continue
-                if s < last_end:  # overlaps a match of this pattern kept just before
-                    continue
-                if cue is not None:
-                    key = (pattern.require, *chunk.sentence(s, e))
-                    if key not in decided:
-                        decided[key] = chunk.search(cue, key[1], key[2])
-                    if not decided[key]:
+                if n_ex:
+                    k = bisect_right(ex_starts, s)
+                    if (k and ex_ends[k - 1] > s) or (k < n_ex and ex_starts[k] < e):
                         continue
-                subframe = pattern.subframe
-                if subframe and "{" in subframe:
+                if n_kept:
+                    k = bisect_right(kept_starts, s)
+                    if (k and kept_ends[k - 1] > s) or (k < n_kept and kept_starts[k] < e):
+                        continue
+                bounds = None
+                if cue is not None:
+                    bounds = sentence(s, e)
+                    key = (require, bounds)
+                    found = decided.get(key)
+                    if found is None:
+                        found = decided[key] = search(cue, *bounds)
+                    if not found:
+                        continue
+                if formatted:
                     groups = {name: _slug(val) for name, val in hit.groupdict().items()}
-                    subframe = subframe.format(**groups)
-                elif not subframe:
-                    key = (None, *chunk.sentence(s, e))
-                    if key not in decided:
-                        decided[key] = next((sub for rule, sub in context
-                                             if chunk.search(rule, key[1], key[2])),
-                                            theme.default_subframe)
-                    subframe = decided[key]
-                new.append((s, e, pattern.regex, subframe))
+                    subframe = fixed.format(**groups)
+                elif fixed:
+                    subframe = fixed
+                else:
+                    if bounds is None:
+                        bounds = sentence(s, e)
+                    key = (None, bounds)
+                    subframe = decided.get(key)
+                    if subframe is None:
+                        subframe = decided[key] = next(
+                            (sub for rule, sub in context if search(rule, *bounds)), default)
+                new.append((s, e, regex, subframe, bounds))
                 last_end = e
         if new:  # two sorted runs of disjoint spans: one linear merge (timsort)
             kept += new
-            kept.sort()
+            kept.sort(key=_first)
             kept_starts = [k[0] for k in kept]
             kept_ends = [k[1] for k in kept]
     return kept
+
+
+def _first(item: tuple) -> int:
+    return item[0]
 
 
 def match_records(norm: list[str], cb: Codebook) -> list[tuple]:
@@ -720,10 +733,10 @@ def match_records(norm: list[str], cb: Codebook) -> list[tuple]:
         chunk = _Chunk(texts, plan)
         joined, offsets = chunk.joined, chunk.offsets
         for theme in cb.themes:
-            for s, e, regex, subframe in _scan_theme(theme, chunk, cb.cues):
+            for s, e, regex, subframe, bounds in _scan_theme(theme, chunk, cb.cues):
                 i = bisect_right(offsets, s) - 1
                 shift = starts[first + i] - offsets[i]
-                s0, s1 = chunk.sentence(s, e)
+                s0, s1 = bounds or chunk.sentence(s, e)
                 if s1 < len(joined) and joined[s1] in ".!?;":
                     s1 += 1  # the sentence with its final punctuation
                 if s1 - s0 > MAX_SENTENCE:  # a text without sentence ends: a window around it
