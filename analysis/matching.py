@@ -240,7 +240,7 @@ class _Rule:
     a prefix rule are dense (``le``, ``du``), it falls back to ``fallback`` (segment or scan).
     """
 
-    __slots__ = ("compiled", "mode", "keys", "bounded", "fallback", "reach", "before")
+    __slots__ = ("compiled", "mode", "keys", "bounded", "fallback", "reach", "before", "cid")
 
     def __init__(self, compiled: re.Pattern, mode: str | None = None):
         self.compiled = compiled
@@ -248,6 +248,7 @@ class _Rule:
         prefix = prefix_literals(compiled.pattern, ci) if mode is None else None
         required = required_literals(compiled.pattern, ci) if mode != "scan" else None
         self.fallback = None
+        self.cid = None  # set by the plan: one number per distinct (keys, bounded)
         if prefix is not None and not (_common(prefix) and required and not _common(required)):
             self.mode, literals = "prefix", prefix
             self.fallback = _Rule(compiled, "segment" if required else "scan")
@@ -272,7 +273,7 @@ class _Rule:
 
 
 class _Plan:
-    """The rules of a codebook and the two automata (folded and exact) of their literals."""
+    """The rules of a codebook and the automaton of their literals (on the folded text)."""
 
     def __init__(self, cb: Codebook):
         self.rules = {}
@@ -282,23 +283,36 @@ class _Plan:
         for cue in cb.cues.values():
             self.rule(cue.compiled)
         self._canonical_keys()
+        self._cids: dict = {}
+        for rule in self.rules.values():
+            self._number(rule)
         keys = sorted({key for rule in self.rules.values()
                        for key in (*rule.keys, *(rule.fallback.keys if rule.fallback else ()))})
         self.keys = keys
         self.key_ids = {key: i for i, key in enumerate(keys)}
-        self.automata = {}
-        # very frequent short words (``le``, ``de``) are found on demand, not by the automata
+        # very frequent short words (``le``, ``de``) are found on demand, not by the automaton
         self.weak = {self.key_ids[key] for key in keys
                      if len(key[1]) < _STRONG and fold(key[1]) in _COMMON}
-        for folded in (True, False):
-            words = [(text, self.key_ids[(f, text)]) for f, text in keys
-                     if f == folded and self.key_ids[(f, text)] not in self.weak]
-            if words:
-                automaton = ahocorasick.Automaton()
-                for text, key_id in words:
-                    automaton.add_word(text, (key_id << 16) | len(text))
-                automaton.make_automaton()
-                self.automata[folded] = automaton
+        # one automaton over the folded text: each word stands for the folded literal equal to
+        # it (``primary``) and for the exact literals that fold to it (``exact``: checked on
+        # the text itself)
+        words: dict = {}
+        for key_id, (folded, text) in enumerate(keys):
+            if key_id not in self.weak:
+                words.setdefault(fold(text), []).append((key_id, folded, text))
+        self.automaton = None
+        self.primary = np.full(len(words), -1, dtype=np.int64)
+        self.exact = []
+        if words:
+            self.automaton = ahocorasick.Automaton()
+            for word_id, (word, entries) in enumerate(sorted(words.items())):
+                self.automaton.add_word(word, (word_id << 16) | len(word))
+                for key_id, folded, text in entries:
+                    if folded:
+                        self.primary[word_id] = key_id
+                    else:
+                        self.exact.append((word_id, key_id, text))
+            self.automaton.make_automaton()
         self.n_keys = len(keys)
 
     def _canonical_keys(self) -> None:
@@ -329,15 +343,23 @@ class _Plan:
             if r.before is not None:
                 r.before = tuple(tuple(v) for v in pairs.values())
 
+    def _number(self, rule: _Rule) -> None:
+        for r in (rule, rule.fallback):
+            if r is not None:
+                r.cid = self._cids.setdefault((r.keys, r.bounded), len(self._cids))
+
     def rule(self, compiled: re.Pattern) -> _Rule:
         key = (compiled.pattern, compiled.flags)
-        if key not in self.rules:
-            rule = _Rule(compiled)
-            if hasattr(self, "key_ids") and not all(
-                    k in self.key_ids for r in (rule, rule.fallback) if r for k in r.keys):
-                rule = _Rule(compiled, "scan")  # a rule the automata were not built for
-            self.rules[key] = rule
-        return self.rules[key]
+        found = self.rules.get(key)
+        if found is None:
+            found = _Rule(compiled)
+            if hasattr(self, "key_ids"):
+                if not all(k in self.key_ids
+                           for r in (found, found.fallback) if r for k in r.keys):
+                    found = _Rule(compiled, "scan")  # a rule the automaton was not built for
+                self._number(found)
+            self.rules[key] = found
+        return found
 
 
 _PLANS: OrderedDict = OrderedDict()
@@ -372,15 +394,26 @@ class _Chunk:
             pos += len(text) + 1
         self.joined = _SEP.join(texts)
         self.folded = fold(self.joined)
-        hits = []
-        for folded, automaton in plan.automata.items():
-            hits += automaton.iter(self.folded if folded else self.joined)
+        self._codes = None
+        hits = list(plan.automaton.iter(self.folded)) if plan.automaton is not None else []
         # one array sorted by (literal, start); positions of literal i: starts[bounds[i]:bounds[i+1]]
         if hits:
             table = np.fromiter(chain.from_iterable(hits), dtype=np.int64,
                                 count=2 * len(hits)).reshape(-1, 2)
-            keys = table[:, 1] >> 16
+            words = table[:, 1] >> 16
             starts = table[:, 0] - (table[:, 1] & 0xFFFF) + 1
+            keys = plan.primary[words]
+            key_parts, start_parts = [keys[keys >= 0]], [starts[keys >= 0]]
+            for word_id, key_id, text in plan.exact:
+                places = starts[words == word_id]
+                if len(places):
+                    codes = self._code_points()
+                    same = np.ones(len(places), dtype=bool)
+                    for i, char in enumerate(text):
+                        same &= codes[places + i] == ord(char)
+                    start_parts.append(places[same])
+                    key_parts.append(np.full(int(same.sum()), key_id, dtype=np.int64))
+            keys, starts = np.concatenate(key_parts), np.concatenate(start_parts)
             order = np.lexsort((starts, keys))
             self._starts = starts[order]
             self._bounds = np.searchsorted(keys[order], np.arange(plan.n_keys + 1))
@@ -392,7 +425,6 @@ class _Chunk:
         self._segs = {}
         self._sentence_ends = None
         self._word_before = None
-        self._codes = None
         self._runs = {}
         self._reach = {}
 
@@ -418,7 +450,7 @@ class _Chunk:
 
     def candidates(self, rule: _Rule) -> list[int]:
         """Sorted start positions of the rule's literals."""
-        found = self._cands.get((rule.keys, rule.bounded))
+        found = self._cands.get(rule.cid)
         if found is None:
             parts = [self._where(self.plan.key_ids[k]) for k in rule.keys]
             if any(rule.bounded):
@@ -433,7 +465,7 @@ class _Chunk:
             else:
                 found = np.sort(np.concatenate(parts))
                 found = found[np.append(True, found[1:] != found[:-1])].tolist()
-            self._cands[(rule.keys, rule.bounded)] = found
+            self._cands[rule.cid] = found
         return found
 
     def _code_points(self) -> np.ndarray:
@@ -507,11 +539,11 @@ class _Chunk:
 
     def segments_with(self, rule: _Rule) -> list[int]:
         """Sorted indices of the segments holding one of the rule's literals."""
-        found = self._segs.get(rule.keys)
+        found = self._segs.get(rule.cid)
         if found is None:
             offsets = self.offsets
             found = sorted({bisect_right(offsets, p) - 1 for p in self.candidates(rule)})
-            self._segs[rule.keys] = found
+            self._segs[rule.cid] = found
         return found
 
     def _end_of(self, k: int) -> int:
@@ -522,14 +554,14 @@ class _Chunk:
         """The rule, or its fallback when its literals are dense in this chunk."""
         if rule.mode != "prefix":
             return rule
-        placed = self._placement.get(rule.keys)
+        placed = self._placement.get(rule.cid)
         if placed is None:
             n_prefix = sum(self._count(self.plan.key_ids[k]) for k in rule.keys)
             fallback = rule.fallback
             placed = n_prefix * _DENSE > len(self.joined) or (
                 fallback.mode == "segment" and n_prefix > _PER_SEGMENT * sum(
                     self._count(self.plan.key_ids[k]) for k in fallback.keys))
-            self._placement[rule.keys] = placed
+            self._placement[rule.cid] = placed
         return rule.fallback if placed else rule
 
     def finditer(self, rule: _Rule):
