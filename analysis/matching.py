@@ -449,8 +449,13 @@ class _Chunk:
         return self._starts[self._bounds[key_id]:self._bounds[key_id + 1]]
 
     def candidates(self, rule: _Rule) -> list[int]:
-        """Sorted start positions of the rule's literals."""
-        found = self._cands.get(rule.cid)
+        """Sorted start positions of the rule's literals (for a prefix rule, only those followed
+        closely enough by a literal every match contains, see :meth:`_followed`)."""
+        fallback = rule.fallback
+        followed = (rule.mode == "prefix" and fallback is not None
+                    and fallback.before is not None and fallback.keys != rule.keys)
+        cache_key = (rule.cid, fallback.cid) if followed else rule.cid
+        found = self._cands.get(cache_key)
         if found is None:
             parts = [self._where(self.plan.key_ids[k]) for k in rule.keys]
             if any(rule.bounded):
@@ -459,14 +464,31 @@ class _Chunk:
                          for p, bounded in zip(parts, rule.bounded)]
             parts = [p for p in parts if len(p)]
             if not parts:
-                found = []
+                found = np.zeros(0, dtype=np.int64)
             elif len(parts) == 1:
-                found = parts[0].tolist()
+                found = parts[0]
             else:
                 found = np.sort(np.concatenate(parts))
-                found = found[np.append(True, found[1:] != found[:-1])].tolist()
-            self._cands[rule.cid] = found
+                found = found[np.append(True, found[1:] != found[:-1])]
+            if followed and len(found):
+                found = self._followed(found, fallback)
+            found = self._cands[cache_key] = found.tolist()
         return found
+
+    def _followed(self, starts: np.ndarray, required: _Rule) -> np.ndarray:
+        """The ``starts`` at or after which one of the ``required`` rule's literals starts within
+        its offset in a match: a match starting anywhere else would not contain one."""
+        width = self.reach(required)
+        keep = np.zeros(len(starts), dtype=bool)
+        for key, terms in zip(required.keys, required.before):
+            places = self._where(self.plan.key_ids[key])
+            if not len(places):
+                continue
+            back = width if None in terms else min(width, max(self._bound(t) for t in terms))
+            nxt = np.searchsorted(places, starts)
+            ok = nxt < len(places)
+            keep[ok] |= places[nxt[ok]] - starts[ok] <= back
+        return starts[keep]
 
     def _code_points(self) -> np.ndarray:
         if self._codes is None:
