@@ -193,6 +193,20 @@ _BROAD = tuple(frozenset(atoms) for atoms in (
     [("set", r"\s", False)], [("set", r"\d", False)], [("set", r"\w", False)],
     [("set", r"\w", False), ("set", r"\s", False)]))
 _COARSE: dict = {}
+_ASTRAL = 1 << len(_BROAD)  # the bit of the entry standing for characters beyond the plane
+_CATEGORIES = []
+
+
+def _categories() -> np.ndarray:
+    """For each code point of the plane (and one more for every other), a bit per broad class
+    (``1 << i`` for ``_BROAD[i]``) holding it (built once)."""
+    if not _CATEGORIES:
+        table = np.zeros(0x10001, dtype=np.uint8)
+        for i, broad in enumerate(_BROAD):
+            table[:0x10000] |= _class_table(broad)[:0x10000].astype(np.uint8) << i
+        table[0x10000] = _ASTRAL
+        _CATEGORIES.append(table)
+    return _CATEGORIES[0]
 
 
 def _coarse(atoms: frozenset) -> frozenset:
@@ -424,7 +438,7 @@ class _Chunk:
         self._placement = {}
         self._segs = {}
         self._sentence_ends = None
-        self._word_before = None
+        self._category = None
         self._runs = {}
         self._reach = {}
 
@@ -459,8 +473,7 @@ class _Chunk:
         if found is None:
             parts = [self._where(self.plan.key_ids[k]) for k in rule.keys]
             if any(rule.bounded):
-                after_word = self._after_word()
-                parts = [p[~after_word[p]] if bounded and len(p) else p
+                parts = [p[~self._after_word(p)] if bounded and len(p) else p
                          for p, bounded in zip(parts, rule.bounded)]
             parts = [p for p in parts if len(p)]
             if not parts:
@@ -503,7 +516,13 @@ class _Chunk:
         atoms = _coarse(atoms)
         found = self._runs.get(atoms)
         if found is None:
-            member = _class_table(atoms).take(self._code_points(), mode="clip")
+            if atoms in _BROAD:  # one pass over the text for all broad classes
+                if self._category is None:
+                    self._category = _categories().take(self._code_points(), mode="clip")
+                bits = (1 << _BROAD.index(atoms)) | _ASTRAL
+                member = (self._category & bits) != 0
+            else:
+                member = _class_table(atoms).take(self._code_points(), mode="clip")
             found, width = 0, 1  # member[i]: a run of `width` members starts at i
             while member.any():
                 found = 2 * width - 1
@@ -550,14 +569,10 @@ class _Chunk:
         last = np.flatnonzero(np.append(new[1:], True))
         return starts[new].tolist(), ends[last].tolist()
 
-    def _after_word(self) -> np.ndarray:
-        """For each position, whether the character before it is surely a word character."""
-        if self._word_before is None:
-            codes = self._code_points()
-            table = _word_table()
-            word = table.take(codes, mode="clip")
-            self._word_before = np.concatenate([[False], word])
-        return self._word_before
+    def _after_word(self, places: np.ndarray) -> np.ndarray:
+        """For each place, whether the character before it is surely a word character."""
+        before = self._code_points()[np.maximum(places - 1, 0)]
+        return _word_table().take(before, mode="clip") & (places > 0)
 
     def segments_with(self, rule: _Rule) -> list[int]:
         """Sorted indices of the segments holding one of the rule's literals."""
@@ -755,14 +770,10 @@ def _scan_theme(theme, chunk: _Chunk, cues: dict) -> list[tuple]:
                 last_end = e
         if new:  # two sorted runs of disjoint spans: one linear merge (timsort)
             kept += new
-            kept.sort(key=_first)
+            kept.sort()  # by start: kept matches never share one
             kept_starts = [k[0] for k in kept]
             kept_ends = [k[1] for k in kept]
     return kept
-
-
-def _first(item: tuple) -> int:
-    return item[0]
 
 
 def match_records(norm: list[str], cb: Codebook) -> list[tuple]:
