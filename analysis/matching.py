@@ -439,6 +439,7 @@ class _Chunk:
         self._segs = {}
         self._sentence_ends = None
         self._category = None
+        self._how = {}  # rule -> how search() places it
         self._runs = {}
         self._reach = {}
 
@@ -653,23 +654,25 @@ class _Chunk:
 
     def search(self, rule: _Rule, s: int, e: int) -> bool:
         """Whether ``rule.compiled.search(joined, s, e)`` finds a match (s, e in one segment)."""
-        rule = self._placed(rule)
-        if rule.mode == "prefix":
-            cands = self.candidates(rule)
-            match, joined = rule.compiled.match, self.joined
-            for i in range(bisect_left(cands, s), len(cands)):
-                p = cands[i]
-                if p >= e:
-                    return False
-                if match(joined, p, e) is not None:
-                    return True
-            return False
-        if rule.mode == "segment":  # a match in [s, e) holds one of the literals there
-            cands = self.candidates(rule)
+        how = self._how.get(rule)
+        if how is None:
+            placed = self._placed(rule)
+            cands = self.candidates(placed) if placed.mode != "scan" else None
+            how = self._how[rule] = (placed.mode == "prefix", cands, placed.compiled)
+        prefix, cands, compiled = how
+        if cands is not None:  # a match in [s, e) starts at, or holds, a literal there
             i = bisect_left(cands, s)
-            if i == len(cands) or cands[i] >= e:
+            n = len(cands)
+            if i == n or cands[i] >= e:
                 return False
-        return rule.compiled.search(self.joined, s, e) is not None
+            if prefix:
+                match, joined = compiled.match, self.joined
+                while i < n and cands[i] < e:
+                    if match(joined, cands[i], e) is not None:
+                        return True
+                    i += 1
+                return False
+        return compiled.search(self.joined, s, e) is not None
 
     def sentence(self, s: int, e: int) -> tuple[int, int]:
         """Start and end of the sentence(s) holding ``[s, e)``."""
