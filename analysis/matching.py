@@ -65,7 +65,6 @@ CACHE_MATCHES = 500_000
 
 _SEP = "\x00"  # separates texts when they are scanned together; no kept match crosses it
 _BOUNDARY_RE = re.compile(r"[.!?;](?=\s|\x00|$)|[\n\x00]")  # sentence ends for cues/context
-_END_CHAR_RE = re.compile(r"[.!?;\n\x00]")  # candidates of _BOUNDARY_RE, checked in Python
 _BLANK_LINE_RE = re.compile(r"\n[ \t]*\n")
 _CHUNK_CHARS = 2_000_000
 _SLUG_RE = re.compile(r"[\W_]+")
@@ -518,10 +517,8 @@ class _Chunk:
         found = self._runs.get(atoms)
         if found is None:
             if atoms in _BROAD:  # one pass over the text for all broad classes
-                if self._category is None:
-                    self._category = _categories().take(self._code_points(), mode="clip")
                 bits = (1 << _BROAD.index(atoms)) | _ASTRAL
-                member = (self._category & bits) != 0
+                member = (self._categories() & bits) != 0
             else:
                 member = _class_table(atoms).take(self._code_points(), mode="clip")
             found, width = 0, 1  # member[i]: a run of `width` members starts at i
@@ -531,6 +528,12 @@ class _Chunk:
                 width *= 2
             self._runs[atoms] = found
         return found
+
+    def _categories(self) -> np.ndarray:
+        """The broad classes of each character (bits of :func:`_categories`)."""
+        if self._category is None:
+            self._category = _categories().take(self._code_points(), mode="clip")
+        return self._category
 
     def _bound(self, terms) -> int:
         """``const + sum(count * longest run of atoms)`` in this chunk."""
@@ -678,12 +681,13 @@ class _Chunk:
         """Start and end of the sentence(s) holding ``[s, e)``."""
         bounds = self._sentence_ends
         if bounds is None:
-            joined = self.joined
-            n = len(joined)
-            bounds = self._sentence_ends = [
-                p for p in (m.start() for m in _END_CHAR_RE.finditer(joined))
-                if joined[p] in "\n\x00" or p + 1 == n or joined[p + 1].isspace()
-                or joined[p + 1] == "\x00"]
+            # a line break or separator, or . ! ? ; before white space, a separator or the end
+            codes, space = self._code_points(), (self._categories() & 1) != 0  # \s: _BROAD[0]
+            before_space = np.ones(len(codes), dtype=bool)
+            before_space[:-1] = space[1:] | (codes[1:] == 0)
+            stop = (codes == 46) | (codes == 33) | (codes == 63) | (codes == 59)
+            bounds = self._sentence_ends = np.flatnonzero(
+                (stop & before_space) | (codes == 10) | (codes == 0)).tolist()
         i, j = bisect_left(bounds, s), bisect_left(bounds, e)
         return (bounds[i - 1] + 1 if i else 0), (bounds[j] if j < len(bounds) else len(self.joined))
 
