@@ -253,7 +253,7 @@ class _Rule:
     a prefix rule are dense (``le``, ``du``), it falls back to ``fallback`` (segment or scan).
     """
 
-    __slots__ = ("compiled", "mode", "keys", "bounded", "fallback", "reach", "before", "cid")
+    __slots__ = ("compiled", "mode", "keys", "bounded", "fallback", "reach", "before", "cid", "follow")
 
     def __init__(self, compiled: re.Pattern, mode: str | None = None):
         self.compiled = compiled
@@ -262,6 +262,7 @@ class _Rule:
         required = required_literals(compiled.pattern, ci) if mode != "scan" else None
         self.fallback = None
         self.cid = None  # set by the plan: one number per distinct (keys, bounded)
+        self.follow = False  # set by the plan: filter the places with the required literals
         if prefix is not None and not (_common(prefix) and required and not _common(required)):
             self.mode, literals = "prefix", prefix
             self.fallback = _Rule(compiled, "segment" if required else "scan")
@@ -360,6 +361,12 @@ class _Plan:
         for r in (rule, rule.fallback):
             if r is not None:
                 r.cid = self._cids.setdefault((r.keys, r.bounded), len(self._cids))
+        # a prefix rule whose matches contain other literals than those they start with is
+        # tried only where one of those follows (useless when they are the same literals)
+        fallback = rule.fallback
+        rule.follow = (rule.mode == "prefix" and fallback is not None
+                       and fallback.before is not None
+                       and not set(rule.keys) <= set(fallback.keys))
 
     def rule(self, compiled: re.Pattern) -> _Rule:
         key = (compiled.pattern, compiled.flags)
@@ -465,23 +472,17 @@ class _Chunk:
     def candidates(self, rule: _Rule) -> list[int]:
         """Sorted start positions of the rule's literals (for a prefix rule, only those followed
         closely enough by a literal every match contains, see :meth:`_followed`)."""
-        fallback = rule.fallback
-        followed = (rule.mode == "prefix" and fallback is not None
-                    and fallback.before is not None and fallback.keys != rule.keys)
+        fallback, followed = rule.fallback, rule.follow
         cache_key = (rule.cid, fallback.cid) if followed else rule.cid
         found = self._cands.get(cache_key)
         if found is None:
             parts = [self._where(self.plan.key_ids[k]) for k in rule.keys]
-            if any(rule.bounded):
-                parts = [p[~self._after_word(p)] if bounded and len(p) else p
-                         for p, bounded in zip(parts, rule.bounded)]
-            parts = [p for p in parts if len(p)]
-            if not parts:
-                found = np.zeros(0, dtype=np.int64)
-            elif len(parts) == 1:
-                found = parts[0]
-            else:
-                found = np.sort(np.concatenate(parts))
+            found = parts[0] if len(parts) == 1 else np.concatenate(parts)
+            if any(rule.bounded) and len(found):  # \b before a word character: none before it
+                bounded = np.repeat(np.array(rule.bounded, dtype=bool), [len(p) for p in parts])
+                found = found[~(bounded & self._after_word(found))]
+            if len(parts) > 1 and len(found):
+                found = np.sort(found)
                 found = found[np.append(True, found[1:] != found[:-1])]
             if followed and len(found):
                 found = self._followed(found, fallback)
