@@ -14,15 +14,24 @@ pattern, else from the first context rule found in the sentence, else the theme'
 
 How it is fast (and gives the same matches as scanning every pattern everywhere):
 
-1. Paragraphs are joined, ``\\x00`` between them, into chunks of about 2 MB; the chunk and its
-   case-folded copy (:func:`analysis.regex_syntax.fold`) are scanned once by an Aho-Corasick
-   automaton (:mod:`ahocorasick`) holding the literals of every rule of the codebook.
+1. Paragraphs are joined, ``\\x00`` between them, into chunks of about 2 MB; the case-folded
+   chunk (:func:`analysis.regex_syntax.fold`, same length) is scanned once by one Aho-Corasick
+   automaton (:mod:`ahocorasick`) holding the literals of every rule of the codebook (a
+   case-sensitive literal is looked for folded, then checked on the chunk's code points).
 2. For a rule whose every match *starts* with one of a set of literals
    (:func:`analysis.regex_syntax.prefix_literals`), the regex is tried (``Pattern.match``) only
    where one of them occurs, in order, skipping positions inside the previous match: exactly the
-   matches ``finditer`` would give, since a match can start nowhere else.
+   matches ``finditer`` would give, since a match can start nowhere else. When every match also
+   *contains* other literals, each within a bounded offset of its start
+   (:func:`analysis.regex_syntax.required_offsets`), only the places followed closely enough
+   by one of those are tried.
 3. A rule whose every match *contains* one of a set of literals
-   (:func:`analysis.regex_syntax.required_literals`) runs only on the paragraphs holding one.
+   (:func:`analysis.regex_syntax.required_literals`) and reads a bounded stretch of text
+   (:func:`analysis.regex_syntax.reach`; ``\\s+``, ``\\w*`` are bounded by the longest run of
+   such characters in the chunk) is searched only in short windows before each place of a
+   literal, the text cut just past the farthest character an attempt there could read: the
+   matches a search of the whole paragraph finds there. Otherwise it runs on the paragraphs
+   holding one of the literals.
 4. Any other rule scans the whole chunk.
 
 Results are cached per text and codebook (an in-process LRU of at most :data:`CACHE_SIZE` texts
