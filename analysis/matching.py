@@ -622,12 +622,14 @@ class _Chunk:
         if rule.mode == "prefix":
             # the match at each place, then finditer's rule: none starts inside the previous one
             match = compiled.match
-            found = [m for p in self.candidates(rule) if (m := match(joined, p)) is not None]
             pos = 0
-            for m in found:
-                if m.start() >= pos:
-                    yield m
-                    pos = m.end() if m.end() > m.start() else m.start() + 1
+            for p in self.candidates(rule):
+                if p >= pos:
+                    m = match(joined, p)
+                    if m is not None:
+                        yield m
+                        end = m.end()
+                        pos = end if end > p else p + 1
         elif rule.mode == "segment":
             width = self.reach(rule)
             if width is None or width > 1000:
@@ -811,21 +813,24 @@ def match_records(norm: list[str], cb: Codebook) -> list[tuple]:
     plan = _plan(cb)
     segments, owners, starts = _segments(norm)
     records = []
+    add = records.append
     for first, texts in _chunks(segments):
         chunk = _Chunk(texts, plan)
-        joined, offsets = chunk.joined, chunk.offsets
+        joined, offsets, sentence = chunk.joined, chunk.offsets, chunk.sentence
+        n = len(joined)
         for theme in cb.themes:
+            theme_id = theme.id
             for s, e, regex, subframe, bounds in _scan_theme(theme, chunk, cb.cues):
                 i = bisect_right(offsets, s) - 1
                 shift = starts[first + i] - offsets[i]
-                s0, s1 = bounds or chunk.sentence(s, e)
-                if s1 < len(joined) and joined[s1] in ".!?;":
+                s0, s1 = bounds or sentence(s, e)
+                if s1 < n and joined[s1] in ".!?;":
                     s1 += 1  # the sentence with its final punctuation
                 if s1 - s0 > MAX_SENTENCE:  # a text without sentence ends: a window around it
                     half = max(0, (MAX_SENTENCE - (e - s)) // 2)
                     s0, s1 = max(s0, s - half), min(s1, e + half)
-                records.append((owners[first + i], theme.id, subframe, regex, s + shift,
-                                e + shift, joined[s:e], joined[s0:s1].strip()))
+                add((owners[first + i], theme_id, subframe, regex, s + shift, e + shift,
+                     joined[s:e], joined[s0:s1].strip()))
     return records
 
 
