@@ -14,15 +14,24 @@ pattern, else from the first context rule found in the sentence, else the theme'
 
 How it is fast (and gives the same matches as scanning every pattern everywhere):
 
-1. Paragraphs are joined, ``\\x00`` between them, into chunks of about 2 MB; the chunk and its
-   case-folded copy (:func:`analysis.regex_syntax.fold`) are scanned once by an Aho-Corasick
-   automaton (:mod:`ahocorasick`) holding the literals of every rule of the codebook.
+1. Paragraphs are joined, ``\\x00`` between them, into chunks of about 2 MB; the case-folded
+   chunk (:func:`analysis.regex_syntax.fold`, same length) is scanned once by one Aho-Corasick
+   automaton (:mod:`ahocorasick`) holding the literals of every rule of the codebook (a
+   case-sensitive literal is looked for folded, then checked on the chunk's code points).
 2. For a rule whose every match *starts* with one of a set of literals
    (:func:`analysis.regex_syntax.prefix_literals`), the regex is tried (``Pattern.match``) only
    where one of them occurs, in order, skipping positions inside the previous match: exactly the
-   matches ``finditer`` would give, since a match can start nowhere else.
+   matches ``finditer`` would give, since a match can start nowhere else. When every match also
+   *contains* other literals, each within a bounded offset of its start
+   (:func:`analysis.regex_syntax.required_offsets`), only the places followed closely enough
+   by one of those are tried.
 3. A rule whose every match *contains* one of a set of literals
-   (:func:`analysis.regex_syntax.required_literals`) runs only on the paragraphs holding one.
+   (:func:`analysis.regex_syntax.required_literals`) and reads a bounded stretch of text
+   (:func:`analysis.regex_syntax.reach`; ``\\s+``, ``\\w*`` are bounded by the longest run of
+   such characters in the chunk) is searched only in short windows before each place of a
+   literal, the text cut just past the farthest character an attempt there could read: the
+   matches a search of the whole paragraph finds there. Otherwise it runs on the paragraphs
+   holding one of the literals.
 4. Any other rule scans the whole chunk.
 
 Results are cached per text and codebook (an in-process LRU of at most :data:`CACHE_SIZE` texts
@@ -48,7 +57,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.codebook import Codebook, get_codebook
-from analysis.regex_syntax import Literal, fold, prefix_literals, required_literals
+from analysis.regex_syntax import (Literal, fold, prefix_literals, reach, required_literals,
+                                   required_offsets)
 from analysis.text import normalize
 
 #: Columns of the matches table returned by :func:`code_themes`.
@@ -64,7 +74,6 @@ CACHE_MATCHES = 500_000
 
 _SEP = "\x00"  # separates texts when they are scanned together; no kept match crosses it
 _BOUNDARY_RE = re.compile(r"[.!?;](?=\s|\x00|$)|[\n\x00]")  # sentence ends for cues/context
-_END_CHAR_RE = re.compile(r"[.!?;\n\x00]")  # candidates of _BOUNDARY_RE, checked in Python
 _BLANK_LINE_RE = re.compile(r"\n[ \t]*\n")
 _CHUNK_CHARS = 2_000_000
 _SLUG_RE = re.compile(r"[\W_]+")
@@ -164,10 +173,67 @@ def _is_word(char: str) -> bool:
 _WORD_TABLE = []
 
 
+_ALL_BMP = []
+_CLASS_TABLES: dict = {}
+
+
+def _class_table(atoms: frozenset) -> np.ndarray:
+    """For each code point of the Basic Multilingual Plane (and one more standing for every
+    other), whether one of the one-character ``atoms`` matches it (built once per atoms)."""
+    table = _CLASS_TABLES.get(atoms)
+    if table is None:
+        if not _ALL_BMP:
+            _ALL_BMP.append("".join(map(chr, range(0x10000))))
+        table = np.zeros(0x10001, dtype=bool)
+        table[0x10000] = True  # beyond the plane: counted as a member (a longer bound)
+        for kind, value, ci in atoms:
+            source = re.escape(value) if kind == "lit" else value
+            flags = re.DOTALL | (re.IGNORECASE if ci else 0)
+            hits = [m.start() for m in re.finditer(source, _ALL_BMP[0], flags)]
+            table[hits] = True
+        _CLASS_TABLES[atoms] = table
+    return table
+
+
+#: Broad classes for which the longest runs are counted (a class holding the atoms stands for
+#: them: a longer bound, fewer counts).
+_BROAD = tuple(frozenset(atoms) for atoms in (
+    [("set", r"\s", False)], [("set", r"\d", False)], [("set", r"\w", False)],
+    [("set", r"\w", False), ("set", r"\s", False)]))
+_COARSE: dict = {}
+_ASTRAL = 1 << len(_BROAD)  # the bit of the entry standing for characters beyond the plane
+_CATEGORIES = []
+
+
+def _categories() -> np.ndarray:
+    """For each code point of the plane (and one more for every other), a bit per broad class
+    (``1 << i`` for ``_BROAD[i]``) holding it (built once)."""
+    if not _CATEGORIES:
+        table = np.zeros(0x10001, dtype=np.uint8)
+        for i, broad in enumerate(_BROAD):
+            table[:0x10000] |= _class_table(broad)[:0x10000].astype(np.uint8) << i
+        table[0x10000] = _ASTRAL
+        _CATEGORIES.append(table)
+    return _CATEGORIES[0]
+
+
+def _coarse(atoms: frozenset) -> frozenset:
+    """The first broad class holding every character the atoms match, else the atoms."""
+    found = _COARSE.get(atoms)
+    if found is None:
+        table = _class_table(atoms)
+        found = next((broad for broad in _BROAD
+                      if not (table & ~_class_table(broad)).any()), atoms)
+        _COARSE[atoms] = found
+    return found
+
+
 def _word_table() -> np.ndarray:
     """Whether each character of the Basic Multilingual Plane is a word character (built once)."""
     if not _WORD_TABLE:
-        _WORD_TABLE.append(np.array([_is_word(chr(c)) for c in range(0x10000)], dtype=bool))
+        # one more entry, False, for every character beyond the plane (not surely a word one)
+        _WORD_TABLE.append(np.array([_is_word(chr(c)) for c in range(0x10000)] + [False],
+                                    dtype=bool))
     return _WORD_TABLE[0]
 
 
@@ -196,7 +262,7 @@ class _Rule:
     a prefix rule are dense (``le``, ``du``), it falls back to ``fallback`` (segment or scan).
     """
 
-    __slots__ = ("compiled", "mode", "keys", "bounded", "fallback")
+    __slots__ = ("compiled", "mode", "keys", "bounded", "fallback", "reach", "before", "cid", "follow")
 
     def __init__(self, compiled: re.Pattern, mode: str | None = None):
         self.compiled = compiled
@@ -204,6 +270,8 @@ class _Rule:
         prefix = prefix_literals(compiled.pattern, ci) if mode is None else None
         required = required_literals(compiled.pattern, ci) if mode != "scan" else None
         self.fallback = None
+        self.cid = None  # set by the plan: one number per distinct (keys, bounded)
+        self.follow = False  # set by the plan: filter the places with the required literals
         if prefix is not None and not (_common(prefix) and required and not _common(required)):
             self.mode, literals = "prefix", prefix
             self.fallback = _Rule(compiled, "segment" if required else "scan")
@@ -212,6 +280,14 @@ class _Rule:
         else:
             self.mode, literals = "scan", ()
         self.keys = tuple((lit.folded, lit.text) for lit in literals)
+        # a segment rule is searched only near its literals when its reach is bounded
+        self.reach = (reach(compiled.pattern, ci) if self.mode == "segment"
+                      and not compiled.flags & re.ASCII else None)
+        # for each literal, bounds on how far after a match's start it can start
+        self.before = None
+        if self.reach is not None:
+            offsets = required_offsets(compiled.pattern, ci)
+            self.before = tuple((offsets.get(lit),) for lit in literals)
         # literals starting with a word character right after \b: the character before must not
         # be a word character
         unicode_words = not compiled.flags & re.ASCII
@@ -220,7 +296,7 @@ class _Rule:
 
 
 class _Plan:
-    """The rules of a codebook and the two automata (folded and exact) of their literals."""
+    """The rules of a codebook and the automaton of their literals (on the folded text)."""
 
     def __init__(self, cb: Codebook):
         self.rules = {}
@@ -230,21 +306,36 @@ class _Plan:
         for cue in cb.cues.values():
             self.rule(cue.compiled)
         self._canonical_keys()
+        self._cids: dict = {}
+        for rule in self.rules.values():
+            self._number(rule)
         keys = sorted({key for rule in self.rules.values()
                        for key in (*rule.keys, *(rule.fallback.keys if rule.fallback else ()))})
         self.keys = keys
         self.key_ids = {key: i for i, key in enumerate(keys)}
-        self.automata = {}
-        self.weak = {self.key_ids[key] for key in keys if not _strong([Literal(key[1], key[0])])}
-        for folded in (True, False):
-            words = [(text, self.key_ids[(f, text)]) for f, text in keys
-                     if f == folded and self.key_ids[(f, text)] not in self.weak]
-            if words:
-                automaton = ahocorasick.Automaton()
-                for text, key_id in words:
-                    automaton.add_word(text, (key_id << 16) | len(text))
-                automaton.make_automaton()
-                self.automata[folded] = automaton
+        # very frequent short words (``le``, ``de``) are found on demand, not by the automaton
+        self.weak = {self.key_ids[key] for key in keys
+                     if len(key[1]) < _STRONG and fold(key[1]) in _COMMON}
+        # one automaton over the folded text: each word stands for the folded literal equal to
+        # it (``primary``) and for the exact literals that fold to it (``exact``: checked on
+        # the text itself)
+        words: dict = {}
+        for key_id, (folded, text) in enumerate(keys):
+            if key_id not in self.weak:
+                words.setdefault(fold(text), []).append((key_id, folded, text))
+        self.automaton = None
+        self.primary = np.full(len(words), -1, dtype=np.int64)
+        self.exact = []
+        if words:
+            self.automaton = ahocorasick.Automaton()
+            for word_id, (word, entries) in enumerate(sorted(words.items())):
+                self.automaton.add_word(word, (word_id << 16) | len(word))
+                for key_id, folded, text in entries:
+                    if folded:
+                        self.primary[word_id] = key_id
+                    else:
+                        self.exact.append((word_id, key_id, text))
+            self.automaton.make_automaton()
         self.n_keys = len(keys)
 
     def _canonical_keys(self) -> None:
@@ -267,19 +358,37 @@ class _Plan:
                     break
             canon[(folded, text)] = shortest
         for r in rules:
-            pairs = dict.fromkeys((canon[k], b) for k, b in zip(r.keys, r.bounded))
+            pairs = {}
+            for i, (k, b) in enumerate(zip(r.keys, r.bounded)):
+                pairs.setdefault((canon[k], b), []).extend(r.before[i] if r.before else ())
             r.keys = tuple(k for k, _ in pairs)
             r.bounded = tuple(b for _, b in pairs)
+            if r.before is not None:
+                r.before = tuple(tuple(v) for v in pairs.values())
+
+    def _number(self, rule: _Rule) -> None:
+        for r in (rule, rule.fallback):
+            if r is not None:
+                r.cid = self._cids.setdefault((r.keys, r.bounded), len(self._cids))
+        # a prefix rule whose matches contain other literals than those they start with is
+        # tried only where one of those follows (useless when they are the same literals)
+        fallback = rule.fallback
+        rule.follow = (rule.mode == "prefix" and fallback is not None
+                       and fallback.before is not None
+                       and not set(rule.keys) <= set(fallback.keys))
 
     def rule(self, compiled: re.Pattern) -> _Rule:
         key = (compiled.pattern, compiled.flags)
-        if key not in self.rules:
-            rule = _Rule(compiled)
-            if hasattr(self, "key_ids") and not all(
-                    k in self.key_ids for r in (rule, rule.fallback) if r for k in r.keys):
-                rule = _Rule(compiled, "scan")  # a rule the automata were not built for
-            self.rules[key] = rule
-        return self.rules[key]
+        found = self.rules.get(key)
+        if found is None:
+            found = _Rule(compiled)
+            if hasattr(self, "key_ids"):
+                if not all(k in self.key_ids
+                           for r in (found, found.fallback) if r for k in r.keys):
+                    found = _Rule(compiled, "scan")  # a rule the automaton was not built for
+                self._number(found)
+            self.rules[key] = found
+        return found
 
 
 _PLANS: OrderedDict = OrderedDict()
@@ -314,15 +423,26 @@ class _Chunk:
             pos += len(text) + 1
         self.joined = _SEP.join(texts)
         self.folded = fold(self.joined)
-        hits = []
-        for folded, automaton in plan.automata.items():
-            hits += automaton.iter(self.folded if folded else self.joined)
+        self._codes = None
+        hits = list(plan.automaton.iter(self.folded)) if plan.automaton is not None else []
         # one array sorted by (literal, start); positions of literal i: starts[bounds[i]:bounds[i+1]]
         if hits:
             table = np.fromiter(chain.from_iterable(hits), dtype=np.int64,
                                 count=2 * len(hits)).reshape(-1, 2)
-            keys = table[:, 1] >> 16
+            words = table[:, 1] >> 16
             starts = table[:, 0] - (table[:, 1] & 0xFFFF) + 1
+            keys = plan.primary[words]
+            key_parts, start_parts = [keys[keys >= 0]], [starts[keys >= 0]]
+            for word_id, key_id, text in plan.exact:
+                places = starts[words == word_id]
+                if len(places):
+                    codes = self._code_points()
+                    same = np.ones(len(places), dtype=bool)
+                    for i, char in enumerate(text):
+                        same &= codes[places + i] == ord(char)
+                    start_parts.append(places[same])
+                    key_parts.append(np.full(int(same.sum()), key_id, dtype=np.int64))
+            keys, starts = np.concatenate(key_parts), np.concatenate(start_parts)
             order = np.lexsort((starts, keys))
             self._starts = starts[order]
             self._bounds = np.searchsorted(keys[order], np.arange(plan.n_keys + 1))
@@ -333,7 +453,10 @@ class _Chunk:
         self._placement = {}
         self._segs = {}
         self._sentence_ends = None
-        self._word_before = None
+        self._category = None
+        self._how = {}  # rule -> how search() places it
+        self._runs = {}
+        self._reach = {}
 
     def _count(self, key_id: int) -> int:
         """Occurrences of a literal (a short one is counted with ``str.count``, not placed)."""
@@ -356,42 +479,122 @@ class _Chunk:
         return self._starts[self._bounds[key_id]:self._bounds[key_id + 1]]
 
     def candidates(self, rule: _Rule) -> list[int]:
-        """Sorted start positions of the rule's literals."""
-        found = self._cands.get((rule.keys, rule.bounded))
+        """Sorted start positions of the rule's literals (for a prefix rule, only those followed
+        closely enough by a literal every match contains, see :meth:`_followed`)."""
+        fallback, followed = rule.fallback, rule.follow
+        cache_key = (rule.cid, fallback.cid) if followed else rule.cid
+        found = self._cands.get(cache_key)
         if found is None:
             parts = [self._where(self.plan.key_ids[k]) for k in rule.keys]
-            if any(rule.bounded):
-                after_word = self._after_word()
-                parts = [p[~after_word[p]] if bounded and len(p) else p
-                         for p, bounded in zip(parts, rule.bounded)]
-            parts = [p for p in parts if len(p)]
-            if not parts:
-                found = []
-            elif len(parts) == 1:
-                found = parts[0].tolist()
-            else:
-                found = np.unique(np.concatenate(parts)).tolist()
-            self._cands[(rule.keys, rule.bounded)] = found
+            found = parts[0] if len(parts) == 1 else np.concatenate(parts)
+            if any(rule.bounded) and len(found):  # \b before a word character: none before it
+                bounded = np.repeat(np.array(rule.bounded, dtype=bool), [len(p) for p in parts])
+                found = found[~(bounded & self._after_word(found))]
+            if len(parts) > 1 and len(found):
+                found = np.sort(found)
+                found = found[np.append(True, found[1:] != found[:-1])]
+            if followed and len(found):
+                found = self._followed(found, fallback)
+            found = self._cands[cache_key] = found.tolist()
         return found
 
-    def _after_word(self) -> np.ndarray:
-        """For each position, whether the character before it is surely a word character."""
-        if self._word_before is None:
-            codes = np.frombuffer(self.joined.encode("utf-32-le"), dtype=np.uint32)
-            table = _word_table()
-            known = codes < len(table)
-            word = np.zeros(len(codes), dtype=bool)
-            word[known] = table[codes[known]]
-            self._word_before = np.concatenate([[False], word])
-        return self._word_before
+    def _followed(self, starts: np.ndarray, required: _Rule) -> np.ndarray:
+        """The ``starts`` at or after which one of the ``required`` rule's literals starts within
+        its offset in a match: a match starting anywhere else would not contain one."""
+        width = self.reach(required)
+        keep = np.zeros(len(starts), dtype=bool)
+        for key, terms in zip(required.keys, required.before):
+            places = self._where(self.plan.key_ids[key])
+            if not len(places):
+                continue
+            back = width if None in terms else min(width, max(self._bound(t) for t in terms))
+            nxt = np.searchsorted(places, starts)
+            ok = nxt < len(places)
+            keep[ok] |= places[nxt[ok]] - starts[ok] <= back
+        return starts[keep]
+
+    def _code_points(self) -> np.ndarray:
+        if self._codes is None:
+            self._codes = np.frombuffer(self.joined.encode("utf-32-le", "surrogatepass"),
+                                        dtype=np.uint32)
+        return self._codes
+
+    def _longest_run(self, atoms: frozenset) -> int:
+        """An upper bound (``2**k - 1``) on the longest run of characters matched by ``atoms``
+        (counted for the smallest of a few broad classes holding them: spaces, digits, word
+        characters, both)."""
+        atoms = _coarse(atoms)
+        found = self._runs.get(atoms)
+        if found is None:
+            if atoms in _BROAD:  # one pass over the text for all broad classes
+                bits = (1 << _BROAD.index(atoms)) | _ASTRAL
+                member = (self._categories() & bits) != 0
+            else:
+                member = _class_table(atoms).take(self._code_points(), mode="clip")
+            found, width = 0, 1  # member[i]: a run of `width` members starts at i
+            while member.any():
+                found = 2 * width - 1
+                member = member[:-width] & member[width:]
+                width *= 2
+            self._runs[atoms] = found
+        return found
+
+    def _categories(self) -> np.ndarray:
+        """The broad classes of each character (bits of :func:`_categories`)."""
+        if self._category is None:
+            self._category = _categories().take(self._code_points(), mode="clip")
+        return self._category
+
+    def _bound(self, terms) -> int:
+        """``const + sum(count * longest run of atoms)`` in this chunk."""
+        const, runs = terms
+        return const + sum(n * self._longest_run(atoms) for atoms, n in runs)
+
+    def reach(self, rule: _Rule) -> int | None:
+        """Characters past its start an attempt of the rule reads at most, in this chunk."""
+        if rule.reach is None:
+            return None
+        found = self._reach.get(rule.compiled)
+        if found is None:
+            found = self._reach[rule.compiled] = self._bound(rule.reach)
+        return found
+
+    def windows(self, rule: _Rule, width: int) -> tuple[list, list]:
+        """Merged ranges ``[start, end]`` where the rule's matches can start: before each place
+        of a literal by at most its offset in a match (``width`` when unknown), never before
+        its segment."""
+        starts, ends = [], []
+        offsets = np.asarray(self.offsets, dtype=np.int64)
+        for key, terms in zip(rule.keys, rule.before):
+            places = self._where(self.plan.key_ids[key])
+            if not len(places):
+                continue
+            back = width if None in terms else min(width, max(self._bound(t) for t in terms))
+            first = offsets[np.searchsorted(offsets, places, side="right") - 1]
+            starts.append(np.maximum(places - back, first))
+            ends.append(places)
+        if not starts:
+            return [], []
+        starts, ends = np.concatenate(starts), np.concatenate(ends)
+        order = np.argsort(starts, kind="stable")
+        starts, ends = starts[order], np.maximum.accumulate(ends[order])
+        new = np.ones(len(starts), dtype=bool)
+        new[1:] = starts[1:] > ends[:-1] + 1
+        last = np.flatnonzero(np.append(new[1:], True))
+        return starts[new].tolist(), ends[last].tolist()
+
+    def _after_word(self, places: np.ndarray) -> np.ndarray:
+        """For each place, whether the character before it is surely a word character."""
+        before = self._code_points()[np.maximum(places - 1, 0)]
+        return _word_table().take(before, mode="clip") & (places > 0)
 
     def segments_with(self, rule: _Rule) -> list[int]:
         """Sorted indices of the segments holding one of the rule's literals."""
-        found = self._segs.get(rule.keys)
+        found = self._segs.get(rule.cid)
         if found is None:
             offsets = self.offsets
             found = sorted({bisect_right(offsets, p) - 1 for p in self.candidates(rule)})
-            self._segs[rule.keys] = found
+            self._segs[rule.cid] = found
         return found
 
     def _end_of(self, k: int) -> int:
@@ -402,14 +605,14 @@ class _Chunk:
         """The rule, or its fallback when its literals are dense in this chunk."""
         if rule.mode != "prefix":
             return rule
-        placed = self._placement.get(rule.keys)
+        placed = self._placement.get(rule.cid)
         if placed is None:
             n_prefix = sum(self._count(self.plan.key_ids[k]) for k in rule.keys)
             fallback = rule.fallback
             placed = n_prefix * _DENSE > len(self.joined) or (
                 fallback.mode == "segment" and n_prefix > _PER_SEGMENT * sum(
                     self._count(self.plan.key_ids[k]) for k in fallback.keys))
-            self._placement[rule.keys] = placed
+            self._placement[rule.cid] = placed
         return rule.fallback if placed else rule
 
     def finditer(self, rule: _Rule):
@@ -419,49 +622,84 @@ class _Chunk:
         if rule.mode == "prefix":
             # the match at each place, then finditer's rule: none starts inside the previous one
             match = compiled.match
-            found = [m for p in self.candidates(rule) if (m := match(joined, p)) is not None]
             pos = 0
-            for m in found:
-                if m.start() >= pos:
-                    yield m
-                    pos = m.end() if m.end() > m.start() else m.start() + 1
+            for p in self.candidates(rule):
+                if p >= pos:
+                    m = match(joined, p)
+                    if m is not None:
+                        yield m
+                        end = m.end()
+                        pos = end if end > p else p + 1
         elif rule.mode == "segment":
-            for k in self.segments_with(rule):
-                yield from compiled.finditer(joined, self.offsets[k], self._end_of(k))
+            width = self.reach(rule)
+            if width is None or width > 1000:
+                for k in self.segments_with(rule):
+                    yield from compiled.finditer(joined, self.offsets[k], self._end_of(k))
+            else:
+                yield from self._near_literals(rule, width)
         else:
             yield from compiled.finditer(joined)
 
+    def _near_literals(self, rule: _Rule, width: int):
+        """``finditer`` of a segment rule over each segment holding one of its literals, run
+        only near them.
+
+        Every match contains a literal of the rule, and an attempt starting at ``s`` reads
+        nothing at or after ``s + width``: so matches start in windows ``[p - width, p]``
+        around the literals' places ``p``, and searching a window with the text cut
+        ``width`` characters after it finds exactly the matches a search of the whole
+        segment finds there.
+        """
+        search, joined, offsets = rule.compiled.search, self.joined, self.offsets
+        n_segments = len(offsets)
+        pos = 0
+        for start, end in zip(*self.windows(rule, width)):
+            if end < pos:  # its literals are inside the previous match: no match left holds one
+                continue
+            k = bisect_right(offsets, end) - 1
+            last = offsets[k + 1] if k + 1 < n_segments else len(joined)
+            stop = min(last, end + width + 1)
+            start = max(start, pos)
+            while start <= end:
+                m = search(joined, start, stop)
+                if m is None or m.start() > end:
+                    break
+                yield m
+                pos = start = m.end()
+
     def search(self, rule: _Rule, s: int, e: int) -> bool:
         """Whether ``rule.compiled.search(joined, s, e)`` finds a match (s, e in one segment)."""
-        rule = self._placed(rule)
-        if rule.mode == "prefix":
-            cands = self.candidates(rule)
-            match, joined = rule.compiled.match, self.joined
-            for i in range(bisect_left(cands, s), len(cands)):
-                p = cands[i]
-                if p >= e:
-                    return False
-                if match(joined, p, e) is not None:
-                    return True
-            return False
-        if rule.mode == "segment":
-            segs = self.segments_with(rule)
-            k = bisect_right(self.offsets, s) - 1
-            i = bisect_left(segs, k)
-            if i == len(segs) or segs[i] != k:
+        how = self._how.get(rule)
+        if how is None:
+            placed = self._placed(rule)
+            cands = self.candidates(placed) if placed.mode != "scan" else None
+            how = self._how[rule] = (placed.mode == "prefix", cands, placed.compiled)
+        prefix, cands, compiled = how
+        if cands is not None:  # a match in [s, e) starts at, or holds, a literal there
+            i = bisect_left(cands, s)
+            n = len(cands)
+            if i == n or cands[i] >= e:
                 return False
-        return rule.compiled.search(self.joined, s, e) is not None
+            if prefix:
+                match, joined = compiled.match, self.joined
+                while i < n and cands[i] < e:
+                    if match(joined, cands[i], e) is not None:
+                        return True
+                    i += 1
+                return False
+        return compiled.search(self.joined, s, e) is not None
 
     def sentence(self, s: int, e: int) -> tuple[int, int]:
         """Start and end of the sentence(s) holding ``[s, e)``."""
         bounds = self._sentence_ends
         if bounds is None:
-            joined = self.joined
-            n = len(joined)
-            bounds = self._sentence_ends = [
-                p for p in (m.start() for m in _END_CHAR_RE.finditer(joined))
-                if joined[p] in "\n\x00" or p + 1 == n or joined[p + 1].isspace()
-                or joined[p + 1] == "\x00"]
+            # a line break or separator, or . ! ? ; before white space, a separator or the end
+            codes, space = self._code_points(), (self._categories() & 1) != 0  # \s: _BROAD[0]
+            before_space = np.ones(len(codes), dtype=bool)
+            before_space[:-1] = space[1:] | (codes[1:] == 0)
+            stop = (codes == 46) | (codes == 33) | (codes == 63) | (codes == 59)
+            bounds = self._sentence_ends = np.flatnonzero(
+                (stop & before_space) | (codes == 10) | (codes == 0)).tolist()
         i, j = bisect_left(bounds, s), bisect_left(bounds, e)
         return (bounds[i - 1] + 1 if i else 0), (bounds[j] if j < len(bounds) else len(self.joined))
 
@@ -481,67 +719,77 @@ def _merge_spans(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
     return starts, ends
 
 
-def _overlaps(starts: list[int], ends: list[int], s: int, e: int) -> bool:
-    k = bisect_right(starts, s)
-    return bool((k and ends[k - 1] > s) or (k < len(starts) and starts[k] < e))
-
-
 def _scan_theme(theme, chunk: _Chunk, cues: dict) -> list[tuple]:
-    """Kept matches of one theme: ``(start, end, regex, subframe)`` in chunk offsets, sorted.
+    """Kept matches of one theme: ``(start, end, regex, subframe, sentence)`` in chunk offsets,
+    sorted (``sentence``: its bounds when they were needed, else None).
 
     Kept matches never overlap; each pattern's new matches are checked against the kept ones by
     binary search and merged in one linear pass, so a paragraph of n characters costs
     O(n log n) whatever its number of matches.
     """
     plan, joined = chunk.plan, chunk.joined
+    find, sentence, search = joined.find, chunk.sentence, chunk.search
     excluded = []
     for rule in theme.exclusions:
-        excluded += [(m.start(), m.end()) for m in chunk.finditer(plan.rule(rule.compiled))]
+        excluded += [m.span() for m in chunk.finditer(plan.rule(rule.compiled))]
     ex_starts, ex_ends = _merge_spans(excluded)
-    kept: list[tuple] = []  # (start, end, regex, subframe), sorted, non-overlapping
+    n_ex = len(ex_starts)
+    kept: list[tuple] = []  # (start, end, regex, subframe, sentence), sorted, non-overlapping
     kept_starts: list[int] = []
     kept_ends: list[int] = []
     decided = {}  # (rule, sentence) -> result: matches in one sentence share cue and context
     context = [(plan.rule(r.compiled), r.subframe) for r in theme.context]
+    default = theme.default_subframe
     for pattern in theme.patterns:
-        cue = plan.rule(cues[pattern.require].compiled) if pattern.require else None
+        require = pattern.require
+        cue = plan.rule(cues[require].compiled) if require else None
+        items, regex, fixed = pattern.compiled_items, pattern.regex, pattern.subframe
+        formatted = bool(fixed) and "{" in fixed
+        n_kept = len(kept_starts)
         new = []
         last_end = -1
         for m in chunk.finditer(plan.rule(pattern.compiled)):
-            if pattern.compiled_items is not None:
-                found = list(pattern.compiled_items.finditer(joined, m.start(), m.end()))
-            else:
-                found = [m]
-            for hit in found:
-                s, e = hit.start(), hit.end()
-                if s == e or _SEP in joined[s:e]:  # empty, or across two texts
+            for hit in (m,) if items is None else items.finditer(joined, m.start(), m.end()):
+                s, e = hit.span()
+                if s == e or s < last_end:  # empty, or overlaps the match of this pattern kept
+                    continue                # just before
+                if find(_SEP, s, e) >= 0:  # across two texts
                     continue
-                if _overlaps(ex_starts, ex_ends, s, e) or _overlaps(kept_starts, kept_ends, s, e):
-                    continue
-                if s < last_end:  # overlaps a match of this pattern kept just before
-                    continue
-                if cue is not None:
-                    key = (pattern.require, *chunk.sentence(s, e))
-                    if key not in decided:
-                        decided[key] = chunk.search(cue, key[1], key[2])
-                    if not decided[key]:
+                if n_ex:
+                    k = bisect_right(ex_starts, s)
+                    if (k and ex_ends[k - 1] > s) or (k < n_ex and ex_starts[k] < e):
                         continue
-                subframe = pattern.subframe
-                if subframe and "{" in subframe:
+                if n_kept:
+                    k = bisect_right(kept_starts, s)
+                    if (k and kept_ends[k - 1] > s) or (k < n_kept and kept_starts[k] < e):
+                        continue
+                bounds = None
+                if cue is not None:
+                    bounds = sentence(s, e)
+                    key = (require, bounds)
+                    found = decided.get(key)
+                    if found is None:
+                        found = decided[key] = search(cue, *bounds)
+                    if not found:
+                        continue
+                if formatted:
                     groups = {name: _slug(val) for name, val in hit.groupdict().items()}
-                    subframe = subframe.format(**groups)
-                elif not subframe:
-                    key = (None, *chunk.sentence(s, e))
-                    if key not in decided:
-                        decided[key] = next((sub for rule, sub in context
-                                             if chunk.search(rule, key[1], key[2])),
-                                            theme.default_subframe)
-                    subframe = decided[key]
-                new.append((s, e, pattern.regex, subframe))
+                    subframe = fixed.format(**groups)
+                elif fixed:
+                    subframe = fixed
+                else:
+                    if bounds is None:
+                        bounds = sentence(s, e)
+                    key = (None, bounds)
+                    subframe = decided.get(key)
+                    if subframe is None:
+                        subframe = decided[key] = next(
+                            (sub for rule, sub in context if search(rule, *bounds)), default)
+                new.append((s, e, regex, subframe, bounds))
                 last_end = e
         if new:  # two sorted runs of disjoint spans: one linear merge (timsort)
             kept += new
-            kept.sort()
+            kept.sort()  # by start: kept matches never share one
             kept_starts = [k[0] for k in kept]
             kept_ends = [k[1] for k in kept]
     return kept
@@ -565,21 +813,24 @@ def match_records(norm: list[str], cb: Codebook) -> list[tuple]:
     plan = _plan(cb)
     segments, owners, starts = _segments(norm)
     records = []
+    add = records.append
     for first, texts in _chunks(segments):
         chunk = _Chunk(texts, plan)
-        joined, offsets = chunk.joined, chunk.offsets
+        joined, offsets, sentence = chunk.joined, chunk.offsets, chunk.sentence
+        n = len(joined)
         for theme in cb.themes:
-            for s, e, regex, subframe in _scan_theme(theme, chunk, cb.cues):
+            theme_id = theme.id
+            for s, e, regex, subframe, bounds in _scan_theme(theme, chunk, cb.cues):
                 i = bisect_right(offsets, s) - 1
                 shift = starts[first + i] - offsets[i]
-                s0, s1 = chunk.sentence(s, e)
-                if s1 < len(joined) and joined[s1] in ".!?;":
+                s0, s1 = bounds or sentence(s, e)
+                if s1 < n and joined[s1] in ".!?;":
                     s1 += 1  # the sentence with its final punctuation
                 if s1 - s0 > MAX_SENTENCE:  # a text without sentence ends: a window around it
                     half = max(0, (MAX_SENTENCE - (e - s)) // 2)
                     s0, s1 = max(s0, s - half), min(s1, e + half)
-                records.append((owners[first + i], theme.id, subframe, regex, s + shift,
-                                e + shift, joined[s:e], joined[s0:s1].strip()))
+                add((owners[first + i], theme_id, subframe, regex, s + shift, e + shift,
+                     joined[s:e], joined[s0:s1].strip()))
     return records
 
 

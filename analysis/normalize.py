@@ -19,7 +19,22 @@ _APOSTROPHE_TABLE = str.maketrans({c: "'" for c in APOSTROPHES})
 _APOSTROPHE_RE = re.compile(f"[{re.escape(APOSTROPHES)}]")
 #: Horizontal spaces folded to a plain space (no-break, narrow no-break, thin, ideographic, ...).
 _HSPACE_RE = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
-_ZERO_WIDTH_RE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+_ZERO_WIDTH_RE = re.compile(f"[{_ZERO_WIDTH}]")
+#: Horizontal spaces other than the plain space (each substitution is skipped when the text has
+#: none of its characters: ``c in text`` for a few characters is much faster than a regex scan).
+_OTHER_HSPACE = ("\t\u00a0\u1680" + "".join(map(chr, range(0x2000, 0x200B)))
+                 + "\u202f\u205f\u3000")
+#: The runs of :data:`_HSPACE_RE` that are not a single plain space (the same substitution,
+#: without replacing every space between two words by a space).
+_HSPACE_RUN_RE = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
+                            r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]*"
+                            r"| [ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+
+
+def _holds(text: str, chars: str) -> bool:
+    """Whether ``text`` holds one of ``chars``."""
+    return any(c in text for c in chars)
 
 
 def normalize(text: str) -> str:
@@ -45,10 +60,16 @@ def normalize(text: str) -> str:
     >>> normalize("l\u2019IA\u00a0souveraine ")
     "l'IA souveraine"
     """
-    # NFC twice: removing a zero-width character can bring a letter and its accent together.
-    text = unicodedata.normalize("NFC", _ZERO_WIDTH_RE.sub("", unicodedata.normalize("NFC", text)))
-    text = _APOSTROPHE_RE.sub("'", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _HSPACE_RE.sub(" ", text)
+    text = unicodedata.normalize("NFC", text)
+    if _holds(text, _ZERO_WIDTH):
+        # NFC again: removing a zero-width character can bring a letter and its accent together
+        text = unicodedata.normalize("NFC", _ZERO_WIDTH_RE.sub("", text))
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _holds(text, APOSTROPHES):
+        text = _APOSTROPHE_RE.sub("'", text)
+    if "  " in text or _holds(text, _OTHER_HSPACE):  # else every run is one plain space
+        text = _HSPACE_RUN_RE.sub(" ", text)
     return "\n".join(line.strip() for line in text.split("\n"))
 
 

@@ -242,3 +242,62 @@ def test_cache_can_be_bypassed_and_is_bounded(monkeypatch):
     matching.clear_cache()
     matching.code_themes(texts)  # 20 + 1 matches: more than 5 kept, the oldest text dropped
     assert matching._CACHED_MATCHES <= 5 and len(matching._TEXT_CACHE) == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Placement by literals: windows and follow filters give finditer's matches
+# ---------------------------------------------------------------------------------------------
+
+def _stretched(texts, seed):
+    """Texts with runs of white space the normalization keeps (\\x0b, \\x1c) and long words."""
+    import random
+    rng = random.Random(seed)
+    out = []
+    for text in texts:
+        words = text.split(" ")
+        for i in range(1, len(words)):
+            if rng.random() < 0.3:
+                words[i] = rng.choice(["\x0b", "\x1c", " \x0b "]) * rng.randint(1, 40) + words[i]
+            if rng.random() < 0.05:
+                words[i] += "x" * rng.randint(20, 300)
+        out.append(" ".join(words))
+    return out
+
+
+def test_every_rule_gives_the_matches_of_finditer_on_each_paragraph():
+    """Each rule, placed by its literals (prefix places, follow filter, windows), finds exactly
+    the matches ``finditer`` finds on each paragraph, on texts with long runs of white space
+    and long words (the bounds of the windows grow with them)."""
+    cb = get_codebook()
+    texts = (list(themes.load_validation()["sentence"]) + synthetic_articles(20, random_state=5))
+    texts = [matching.normalized(t) for t in texts + _stretched(texts, 1)]
+    plan = matching._plan(cb)
+    segments, _, _ = matching._segments(texts)
+    chunk = matching._Chunk(segments, plan)
+    modes = set()
+    for rule in plan.rules.values():
+        placed = chunk._placed(rule)
+        modes.add((placed.mode, placed.reach is not None, placed.follow))
+        got = [m.span() for m in chunk.finditer(rule)]
+        expected = []
+        for k, start in enumerate(chunk.offsets):
+            end = chunk.offsets[k + 1] if k + 1 < len(chunk.offsets) else len(chunk.joined)
+            expected += [m.span() for m in rule.compiled.finditer(chunk.joined, start, end)]
+        # a prefix rule runs over separators where finditer on a paragraph stops: compare the
+        # matches that stay in one paragraph
+        inside = [(s, e) for s, e in got if "\x00" not in chunk.joined[s:e]]
+        assert inside == [(s, e) for s, e in expected if "\x00" not in chunk.joined[s:e]], \
+            rule.compiled.pattern
+    assert ("segment", True, False) in modes and ("prefix", False, True) in modes
+
+
+def test_reach_and_offsets_bound_what_a_match_reads():
+    from analysis.regex_syntax import reach, required_offsets
+    space = frozenset({("set", r"\s", False)})
+    assert reach(r"ab\s+c") == (5, ((space, 1),))  # 3 characters, a run of spaces, 2 to spare
+    assert reach(r"ab(?=\s*x)") == (2 + 1 + 2, ((space, 1),))  # the look-ahead reads on
+    assert reach(r"(a)\1") is None and reach(r"a*") is None
+    offsets = required_offsets(r"(?:le|la)\s+souverain|données", True)
+    ci_space = frozenset({("set", r"\s", True)})
+    assert {lit.text: bound for lit, bound in offsets.items()} == {
+        "souverain": (2, ((ci_space, 1),)), "données": (0, ())}  # after "le" or "la" and spaces
