@@ -33,7 +33,7 @@ help:
 	@echo "make test          - unit tests + strict nbval on every notebook (what CI runs)"
 	@echo "make report        - static HTML site of the executed notebooks in report/_build/ (offline)"
 	@echo "make report-check  - open every report page in headless Chromium, screenshots, fail on errors"
-	@echo "make bench         - benchmarks at 1k/10k/100k pages (about 15 min), JSON in benchmarks/results/"
+	@echo "make bench         - benchmarks at 1k/10k/100k pages (about 25 min), JSON in benchmarks/results/"
 	@echo "make bench-smoke   - the benchmarks at 100 pages, nothing saved"
 	@echo "make pin           - record checksums of data/raw/*.txt after adding an article"
 	@echo "make clean-report  - delete report/_build/"

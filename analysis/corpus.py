@@ -884,12 +884,18 @@ NOT_RUN_TOGETHER = frozenset(
 _LOWER_WORD_RE = re.compile(rf"(?<!\w)[a-zà-öø-ÿœæ]{{{RUN_TOGETHER_MIN_LETTERS},}}(?!\w)")
 
 
+@functools.lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    """The stopword list, read once per process (it was re-read for every new word)."""
+    return load_stopwords()
+
+
 @functools.lru_cache(maxsize=200_000)
 def _known_word(word: str) -> bool:
     """Whether a lower-case word is in simplemma's French dictionary or the stopword list."""
     import simplemma
 
-    return (word in GLUE_WORDS or word in NOT_RUN_TOGETHER or word in load_stopwords()
+    return (word in GLUE_WORDS or word in NOT_RUN_TOGETHER or word in _stopwords()
             or simplemma.is_known(word, lang="fr"))
 
 
