@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import platform
 import resource
 import tempfile
@@ -22,6 +21,7 @@ from pathlib import Path
 
 from analysis import corpus
 from analysis.paths import BENCHMARKS, SEED_RAW
+from benchmarks import write_result
 
 
 def build_page(megabytes: float, raw_dir: Path = SEED_RAW) -> str:
@@ -104,9 +104,7 @@ def main(argv=None) -> int:
     verdict = "pass" if result["seconds_best"] <= 5 else "fall short"
     print(f"target <= 5 s for a 10 MB page: {verdict}")
     if not args.no_save:
-        out = BENCHMARKS / "results" / f"large-page-{result['date']}.json"
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        out = write_result(result, "large-page")
         print(f"written {out.relative_to(BENCHMARKS.parent)}")
     return 0
 

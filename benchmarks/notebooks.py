@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import shutil
 import subprocess
@@ -34,6 +33,7 @@ import time
 from pathlib import Path
 
 from analysis.paths import BENCHMARKS, FIGURES, NOTEBOOKS, PROJ_ROOT
+from benchmarks import write_result
 
 RESULTS = BENCHMARKS / "results"
 #: The floor notebook's only cell.
@@ -184,8 +184,7 @@ def main(argv=None) -> int:
     result["loadavg_1min_after"] = round(os.getloadavg()[0], 2)
     if not args.no_save:
         RESULTS.mkdir(parents=True, exist_ok=True)
-        out = RESULTS / f"notebooks-{result['date']}.json"
-        out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+        out = write_result(result, "notebooks", results_dir=RESULTS, indent=1)
         print(f"results: {out.relative_to(PROJ_ROOT)}")
     return 0
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import platform
 import resource
 import time
@@ -25,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.paths import BENCHMARKS
+from benchmarks import write_result
 
 TARGET_SECONDS = 30.0
 
@@ -113,9 +113,7 @@ def main(argv=None) -> int:
     verdict = "pass" if result["seconds"] < TARGET_SECONDS else "fall short"
     print(f"target < {TARGET_SECONDS:.0f} s for {result['segments']} segments: {verdict}")
     if not args.no_save:
-        out = BENCHMARKS / "results" / f"reinert-{result['date']}.json"
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        out = write_result(result, "reinert")
         print(f"written {out.relative_to(BENCHMARKS.parent)}")
     return 0
 
