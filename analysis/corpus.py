@@ -233,8 +233,9 @@ def _ends_sentence(text: str) -> bool:
     return text[-1:] in _TERMINAL
 
 
+@functools.lru_cache(maxsize=65_536)
 def _key(text: str) -> str:
-    """Matching key: whitespace and apostrophes normalized, case folded."""
+    """Matching key: whitespace and apostrophes normalized, case folded (cached: teasers recur)."""
     return " ".join(normalize(text).split()).casefold()
 
 
@@ -243,18 +244,46 @@ def _key(text: str) -> str:
 _CREDIT_TAIL = 160
 
 
+#: Literals that every match of :data:`CREDIT_RE` / :data:`SOURCE_CREDIT_RE` /
+#: :data:`IMAGE_MARK_RE` contains (the patterns are case-sensitive): a line holding none of them
+#: cannot match, and ``in`` tests are much cheaper than a regex search from every position.
+_CREDIT_WORDS = ("Photo", "PHOTO", "Ảnh", "Crédit")
+_SOURCE_WORDS = ("Source", "SOURCE", "Nguồn")
+
+
+def _may_hold(text: str, words: tuple[str, ...]) -> bool:
+    """Whether ``text`` contains one of ``words`` (a necessary condition for a credit match)."""
+    for word in words:
+        if word in text:
+            return True
+    return False
+
+
+def _credit_search(text: str) -> re.Match | None:
+    """:data:`CREDIT_RE` then :data:`SOURCE_CREDIT_RE` searched in ``text``, skipped when impossible."""
+    match = CREDIT_RE.search(text) if _may_hold(text, _CREDIT_WORDS) else None
+    if match is None and _may_hold(text, _SOURCE_WORDS):
+        match = SOURCE_CREDIT_RE.search(text)
+    return match
+
+
+def _has_image_mark(text: str) -> bool:
+    return "ảnh" in text and IMAGE_MARK_RE.search(text) is not None
+
+
 def _has_credit(text: str) -> bool:
     tail = text[-_CREDIT_TAIL:]
-    if CREDIT_RE.search(tail) is not None:
+    if _may_hold(tail, _CREDIT_WORDS) and CREDIT_RE.search(tail) is not None:
         return True
-    return SOURCE_CREDIT_RE.search(tail) is not None and count_words(text) <= CAPTION_MAX_WORDS
+    return (_may_hold(tail, _SOURCE_WORDS) and SOURCE_CREDIT_RE.search(tail) is not None
+            and count_words(text) <= CAPTION_MAX_WORDS)
 
 
 def _is_credit_only(text: str) -> bool:
     """Whether ``text`` is nothing but a credit (``Photo: VNA``, ``Source : x``, ``(Photo : x)``)."""
     if len(text) > _CREDIT_TAIL:
         return False
-    match = CREDIT_RE.search(text) or SOURCE_CREDIT_RE.search(text)
+    match = _credit_search(text)
     return match is not None and not text[: match.start()].strip(" .,;(")
 
 
@@ -263,7 +292,7 @@ def _is_table_row(text: str) -> bool:
 
 
 def _is_caption(paragraph: str) -> bool:
-    return bool(IMAGE_MARK_RE.search(paragraph)) or _has_credit(paragraph) or _is_table_row(paragraph)
+    return _has_image_mark(paragraph) or _has_credit(paragraph) or _is_table_row(paragraph)
 
 
 def _caption_text(paragraph: str) -> str:
@@ -328,7 +357,7 @@ def _continues(paragraph: list[str], line: str) -> bool:
         return count_words(" ".join(paragraph)) <= CAPTION_MAX_WORDS
     if _ends_sentence(last):
         return False
-    if IMAGE_MARK_RE.search(paragraph[0]) and len(paragraph) < 3:
+    if len(paragraph) < 3 and _has_image_mark(paragraph[0]):
         return True
     return bool(line) and (line[0].islower() or line[0] == "(")
 
@@ -1071,11 +1100,15 @@ def _label(path: Path) -> str:
     return f"{path.parent.name}/{path.name}" if path.parent.name else path.name
 
 
-def _metadata_value(table: pd.DataFrame, name: str, column: str):
-    """A metadata cell, or None when the file or the column is not in the table or the cell is empty."""
-    if column not in table.columns or name not in table.index:
+def _metadata_value(rows: dict[str, dict], name: str, column: str):
+    """A metadata cell, or None when the file or the column is not in the table or the cell is empty.
+
+    ``rows`` is the metadata table as ``table.to_dict("index")`` (a dict lookup per page instead
+    of a DataFrame lookup, which costs more than parsing a short page).
+    """
+    value = rows.get(name, {}).get(column)
+    if value is None:
         return None
-    value = table.at[name, column]
     if isinstance(value, str):
         return value.strip() or None
     return None if pd.isna(value) else value
@@ -1139,7 +1172,7 @@ def page_quality(page: Page, spacing: dict | None = None) -> list[tuple[str, str
     return flags
 
 
-def _read_page(path: Path, table: pd.DataFrame, has_metadata: bool, repair: bool, seen: dict):
+def _read_page(path: Path, table: dict[str, dict], has_metadata: bool, repair: bool, seen: dict):
     """Read, decode and parse one page; return its report row and its Page (None if not loaded)."""
     row = {"file": path.name, "status": "ok", "message": "", "n_units": 0, "quality": ""}
     try:
@@ -1174,7 +1207,7 @@ def _read_page(path: Path, table: pd.DataFrame, has_metadata: bool, repair: bool
     flags = []
     if "fallback" in note:
         flags.append(("encoding_fallback", f"decoded with {note}: check accents"))
-    listed = path.name in table.index
+    listed = path.name in table
     if has_metadata and not listed:
         flags.append(("metadata_missing",
                       "no row in the metadata table: outlet unknown, date only if the page states one"))
@@ -1243,6 +1276,7 @@ def _read_pages(paths, metadata_table, repair: bool) -> tuple[list[dict], dict[s
     has_metadata = metadata_table is not None
     table = metadata_table if has_metadata else load_metadata(None)[0]
     rows, pages, seen, names = [], {}, {}, set()
+    meta_rows = table.to_dict("index")
     for path in map(Path, paths):
         if path.name in names:
             rows.append({"file": path.name, "status": "refused", "n_units": 0, "quality": "",
@@ -1256,7 +1290,7 @@ def _read_pages(paths, metadata_table, repair: bool) -> tuple[list[dict], dict[s
         if reason is not None:
             rows.append({"file": path.name, "status": reason[0], "message": reason[1], "n_units": 0, "quality": ""})
             continue
-        row, page = _read_page(path, table, has_metadata, repair, seen)
+        row, page = _read_page(path, meta_rows, has_metadata, repair, seen)
         rows.append(row)
         if page is not None:
             pages[path.name] = page
@@ -1479,8 +1513,8 @@ def _units(pages: dict[str, Page], table: pd.DataFrame) -> pd.DataFrame:
     """Build the units table from parsed pages (file order) and the metadata table."""
     articles, related = [], {}
     title_to_article = {}
-    meta_titles = {name: _metadata_value(table, name, "title") for name in pages}
     table = table.to_dict("index")
+    meta_titles = {name: _metadata_value(table, name, "title") for name in pages}
     for name, page in pages.items():
         doc_id = Path(name).stem
         title, title_source = page.title, "page" if page.title else "missing"
@@ -1538,7 +1572,7 @@ def _units(pages: dict[str, Page], table: pd.DataFrame) -> pd.DataFrame:
     return units.astype({"n_pages": "int64", "n_words": "int64"})
 
 
-def paragraphs(units: pd.DataFrame, include_titles: bool = False) -> pd.DataFrame:
+def paragraphs(units: pd.DataFrame, include_titles: bool = False, *, word_counts: bool = True) -> pd.DataFrame:
     """Split units into paragraphs, the unit of paragraph-level analysis.
 
     Parameters
@@ -1548,6 +1582,9 @@ def paragraphs(units: pd.DataFrame, include_titles: bool = False) -> pd.DataFram
         ``date``).
     include_titles : bool
         Also emit each unit's title as a paragraph with ``part="title"`` and ``para_id`` 0.
+    word_counts : bool
+        Count each paragraph's words (``n_words``); False leaves ``n_words`` at 0, for callers
+        that only code the text (the streamed pipeline), since counting is a pass over the text.
 
     Returns
     -------
@@ -1562,7 +1599,8 @@ def paragraphs(units: pd.DataFrame, include_titles: bool = False) -> pd.DataFram
         part = "body" if unit.kind == "article" else "lead"
         parts += [(part, p) for p in unit.text.split("\n\n") if p.strip()]
         for para_id, (part_name, text) in enumerate(parts):
-            rows.append((unit.doc_id, para_id, unit.kind, part_name, text, count_words(text), unit.date))
+            rows.append((unit.doc_id, para_id, unit.kind, part_name, text,
+                         count_words(text) if word_counts else 0, unit.date))
     out = pd.DataFrame(rows, columns=["doc_id", "para_id", "kind", "part", "text", "n_words", "date"])
     out["date"] = pd.to_datetime(out["date"])
     return out.astype({"para_id": "int64", "n_words": "int64"})
