@@ -187,6 +187,27 @@ def test_merge_counts_maps_each_block_onto_the_sorted_union():
     assert X.toarray().tolist() == [[0, 1, 0, 0], [0, 0, 0, 2], [3, 1, 0, 0]]
 
 
+def test_count_merger_equals_dense_stacking_whatever_the_block_order_of_terms():
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(3)
+    terms = np.array([f"t{i:02d}" for i in range(30)], dtype=object)
+    dense_rows, merger, listed = [], pipeline.CountMerger(), np.zeros(30, dtype=bool)
+    for _ in range(6):  # blocks over random, unsorted subsets of the terms
+        cols = rng.choice(30, size=rng.integers(1, 12), replace=False)
+        block = rng.integers(0, 3, size=(rng.integers(1, 5), len(cols)))
+        merger.add(sp.csr_matrix(block), terms[cols])
+        listed[cols] = True  # a block's term is in the vocabulary even with zero counts
+        full = np.zeros((block.shape[0], 30), dtype=int)
+        full[:, cols] = block
+        dense_rows.append(full)
+    X, vocabulary = merger.result()
+    expected = np.vstack(dense_rows)
+    assert list(vocabulary) == list(terms[listed])  # terms sort as t00 < t01 < ...
+    assert X.dtype == np.int32 and X.has_sorted_indices
+    assert X.toarray().tolist() == expected[:, listed].tolist()
+
+
 def test_progress_bar_only_when_asked(seed_raw, seed_metadata, capsys):
     pipeline.run(seed_raw, metadata=seed_metadata, scheduler="serial", chunk_size=2)
     assert capsys.readouterr().err == ""
