@@ -231,6 +231,13 @@ def _workers():
     return out
 
 
+def test_joblib_workers_are_shut_down_after_a_run(seed_raw, seed_metadata):
+    before = _workers()
+    result = pipeline.run(seed_raw, metadata=seed_metadata, scheduler="joblib", n_jobs=2, chunk_size=2)
+    assert result.n_chunks == 3
+    assert _workers() <= before  # the workers and their caches do not outlive the run
+
+
 def test_dask_without_a_client_starts_a_local_cluster_and_closes_it(seed_raw, seed_metadata):
     before = _workers()
     result = pipeline.run(seed_raw, metadata=seed_metadata, scheduler="dask", n_jobs=1, chunk_size=2)
