@@ -3,6 +3,8 @@
 Used by ``make figures``. Every notebook runs on its own kernel (the named one), started and
 driven by :mod:`nbclient` inside this one process: ``--jobs`` of them at a time (both cores by
 default), the notebooks with the most code first so that the longest one does not start last.
+The next notebooks' kernels are started while the slots are busy, and a finished notebook's
+kernel is shut down in the background.
 Each notebook is read, executed and written back exactly as ``jupyter nbconvert --to notebook
 --execute --inplace`` does (same client, same settings, same JSON), without starting a
 ``jupyter nbconvert`` process (about 2-3 s of start-up each) for every notebook. Notebooks read
@@ -136,29 +138,50 @@ async def shut_down(nb_client) -> None:
         print(f"could not shut down a kernel: {type(error).__name__}: {error}", file=sys.stderr, flush=True)
 
 
-async def execute(notebook: Path, kernel: str, timeout: int, shutdowns: list) -> tuple[Path, float, int, str]:
-    """Run one notebook and write it back; return it, its wall time, 0 or 1, and the error if any.
+async def start(notebook: Path, kernel: str, timeout: int, shutdowns: list):
+    """Read ``notebook`` and start its kernel; return ``(nb, nb_client, seconds, error)``.
 
-    The kernel's shutdown (most of a second, spent waiting for the process to exit) is not
-    awaited here but appended to ``shutdowns`` as a task, so that the next notebook starts at once.
+    This is what :meth:`nbclient.NotebookClient.async_execute` does first (same kernel manager,
+    working directory and kernel arguments); done apart, it can happen while the notebooks
+    before it still hold every slot, so that a slot never waits for a kernel to start (most of a
+    second, of which nearly half spent waiting). On failure ``nb_client`` is None and
+    ``error`` names the notebook.
     """
     import nbformat
 
-    start = time.perf_counter()
+    began = time.perf_counter()
     nb_client = None
     try:
         nb = nbformat.read(notebook, as_version=NBFORMAT_VERSION)
         nb_client = client(nb, notebook, kernel, timeout)
-        await nb_client.async_execute(cleanup_kc=False)
+        nb_client.km = nb_client.create_kernel_manager()
+        await nb_client.async_start_new_kernel()
+        await nb_client.async_start_new_kernel_client()
     except Exception as error:  # noqa: BLE001 - any failure is reported with the notebook's name
-        message = f"{notebook}: {type(error).__name__}: {error}"
-        return notebook, time.perf_counter() - start, 1, message
-    finally:
         if nb_client is not None:
             shutdowns.append(asyncio.ensure_future(shut_down(nb_client)))
+        return None, None, time.perf_counter() - began, f"{notebook}: {type(error).__name__}: {error}"
+    return nb, nb_client, time.perf_counter() - began, ""
+
+
+async def execute(notebook: Path, nb, nb_client, shutdowns: list) -> tuple[float, int, str]:
+    """Run the cells of ``nb`` on its started kernel and write the notebook back.
+
+    Returns the wall time, 0 or 1, and the error if any (naming the notebook, which is then not
+    written). The kernel's shutdown (most of a second, spent waiting for the process to exit)
+    is not awaited here but appended to ``shutdowns`` as a task, so that the next notebook
+    starts at once.
+    """
+    began = time.perf_counter()
+    try:
+        await nb_client.async_execute(cleanup_kc=False)
+    except Exception as error:  # noqa: BLE001 - any failure is reported with the notebook's name
+        return time.perf_counter() - began, 1, f"{notebook}: {type(error).__name__}: {error}"
+    finally:
+        shutdowns.append(asyncio.ensure_future(shut_down(nb_client)))
     coalesce_outputs(nb)
     notebook.write_text(notebook_text(nb), encoding="utf-8")
-    return notebook, time.perf_counter() - start, 0, ""
+    return time.perf_counter() - began, 0, ""
 
 
 def longest_first(notebooks) -> list[Path]:
@@ -180,13 +203,28 @@ def longest_first(notebooks) -> list[Path]:
 
 
 async def run_all(notebooks, jobs: int, kernel: str, timeout: int) -> list[str]:
-    """Execute ``notebooks``, ``jobs`` at a time, printing one line each; return the failed names."""
+    """Execute ``notebooks``, ``jobs`` at a time, printing one line each; return the failed names.
+
+    At most ``jobs`` notebooks execute at once; up to ``jobs`` more have their kernel started and
+    wait for a free slot. Each line gives the notebook's time from the start of its kernel to the
+    file written, leaving out the wait for a slot.
+    """
     slots = asyncio.Semaphore(max(1, jobs))
+    ahead = asyncio.Semaphore(max(1, jobs))
     failed, shutdowns = [], []
 
     async def one(notebook: Path) -> None:
-        async with slots:
-            notebook, seconds, status, messages = await execute(notebook, kernel, timeout, shutdowns)
+        async with ahead:
+            nb, nb_client, seconds, messages = await start(notebook, kernel, timeout, shutdowns)
+            if nb_client is not None:
+                await slots.acquire()
+        status = 1
+        if nb_client is not None:
+            try:
+                run_seconds, status, messages = await execute(notebook, nb, nb_client, shutdowns)
+                seconds += run_seconds
+            finally:
+                slots.release()
         state = "ok" if status == 0 else "FAILED"
         print(f"executing {notebook.name} ... {seconds:.1f} s {state}", flush=True)
         if status != 0:
