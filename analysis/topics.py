@@ -32,6 +32,8 @@ documents and compare the top-term rankings of matched topics by average Jaccard
 """
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -60,6 +62,9 @@ EPSILON = 1e-12
 NMF_DEFAULTS = {"init": "nndsvda", "solver": "cd", "beta_loss": "frobenius", "max_iter": 2000, "tol": 1e-4}
 #: LDA: batch variational Bayes (deterministic given ``random_state``), priors left at 1 / k.
 LDA_DEFAULTS = {"learning_method": "batch", "max_iter": 50}
+#: Stability runs remembered in memory (see :func:`topic_stability`): at most this many seeded
+#: runs, each as its matched topics and similarities (a few numbers), least recently used first out.
+RUN_MEMO_SIZE = 100_000
 
 
 # --------------------------------------------------------------------------- units
@@ -757,6 +762,12 @@ def topic_stability(dtm, n_components: int, *, method: str = "nmf", reference=No
     reported solution depends on where the optimization starts. For LDA the seed drives the
     variational initialization directly.
 
+    Each run is deterministic given its inputs, so its matched topics and similarities are
+    remembered in memory for the rest of the process, keyed by the exact matrix, reference,
+    seed and estimator settings: calling this again with the same inputs (as :func:`select_k`
+    and :func:`k_choice_frequency` do for the same seeds) refits nothing and returns the same
+    table. :func:`clear_memo` forgets the remembered runs.
+
     Parameters
     ----------
     dtm : scipy.sparse matrix
@@ -787,14 +798,116 @@ def topic_stability(dtm, n_components: int, *, method: str = "nmf", reference=No
         reference = fit_topics(dtm, vocabulary, n_components, method=method, random_state=random_state, **params).components
     if run_params is None:
         run_params = {"init": "random"} if method == "nmf" else {}
+    run_settings = {**params, **run_params}
+    inputs = _inputs_key(dtm, reference)
     rows = []
     for seed in random_states:
-        run = fit_topics(dtm, vocabulary, n_components, method=method, random_state=seed, **{**params, **run_params})
-        matched, similarity = match_topics(reference, run.components)
+        key = _run_key(inputs, method, n_components, seed, run_settings)
+        matched, similarity = _RUN_MEMO.get(key) if key is not None else (None, None)
+        if matched is None:
+            run = fit_topics(dtm, vocabulary, n_components, method=method, random_state=seed, **run_settings)
+            matched, similarity = match_topics(reference, run.components)
+            if key is not None:
+                _RUN_MEMO.put(key, (matched, similarity))
         for t in range(n_components):
             rows.append({"n_components": n_components, "random_state": int(seed), "topic": t + 1,
                          "matched_topic": int(matched[t]) + 1, "similarity": float(similarity[t])})
     return pd.DataFrame(rows, columns=["n_components", "random_state", "topic", "matched_topic", "similarity"])
+
+
+# --------------------------------------------------------------------------- memo of stability runs
+
+
+class _Memo:
+    """A small least-recently-used store in memory (nothing is written to disk).
+
+    :func:`select_k` and :func:`k_choice_frequency` (and a notebook calling both) refit the same
+    seeded runs on the same matrix; each run is deterministic given its inputs, so its result is
+    remembered under a key made of those exact inputs and fitted once per process.
+    """
+
+    def __init__(self, maxsize: int):
+        self.maxsize = maxsize
+        self._items: OrderedDict = OrderedDict()
+
+    def get(self, key):
+        """The stored ``(matched, similarity)`` arrays (copies) or ``(None, None)``."""
+        found = self._items.get(key)
+        if found is None:
+            return None, None
+        self._items.move_to_end(key)
+        return tuple(a.copy() for a in found)
+
+    def put(self, key, value) -> None:
+        """Store copies of ``value``; drop the least recently used entries beyond ``maxsize``."""
+        self._items[key] = tuple(np.array(a, copy=True) for a in value)
+        self._items.move_to_end(key)
+        while len(self._items) > self.maxsize:
+            self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        """Forget every stored run."""
+        self._items.clear()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+_RUN_MEMO = _Memo(RUN_MEMO_SIZE)
+
+
+def clear_memo() -> None:
+    """Forget the stability runs remembered by :func:`topic_stability` in this process."""
+    _RUN_MEMO.clear()
+
+
+def _array_digest(array: np.ndarray) -> tuple:
+    """Shape, dtype and a BLAKE2 digest of an array's bytes (C order)."""
+    array = np.ascontiguousarray(array)
+    return array.shape, array.dtype.str, hashlib.blake2b(array.view(np.uint8).ravel(), digest_size=20).hexdigest()
+
+
+def _matrix_key(dtm):
+    """What identifies a document-term matrix exactly, or None when it is of an unknown kind."""
+    if sparse.issparse(dtm) and dtm.format in ("csr", "csc", "coo"):
+        if dtm.format == "coo":
+            parts = (dtm.row, dtm.col, dtm.data)
+        else:
+            parts = (dtm.indptr, dtm.indices, dtm.data)
+        return (type(dtm).__module__, type(dtm).__name__, dtm.format, dtm.shape,
+                *(_array_digest(np.asarray(a)) for a in parts))
+    if type(dtm) is np.ndarray and dtm.dtype.kind in "biuf":
+        return ("ndarray", _array_digest(dtm))
+    return None
+
+
+def _inputs_key(dtm, reference):
+    """Key of the matrix and the reference topics of a :func:`topic_stability` call (or None)."""
+    matrix = _matrix_key(dtm)
+    if matrix is None:
+        return None
+    return matrix, _array_digest(np.asarray(reference, dtype=float))
+
+
+def _run_key(inputs, method, n_components, seed, settings):
+    """Key of one seeded run: the inputs and every setting of the estimator (or None).
+
+    The settings are the estimator's own :meth:`get_params`, so the module defaults in force are
+    part of the key; a run with a setting that is not a plain number, string or None is not
+    remembered.
+    """
+    if inputs is None:
+        return None
+    try:
+        estimator = _estimator(method, n_components, seed, settings)
+    except (TypeError, ValueError):
+        return None
+    items = []
+    for name, value in sorted(estimator.get_params().items()):
+        if value is not None and not isinstance(value, (bool, int, float, str, np.integer, np.floating)):
+            return None
+        items.append((name, type(value).__name__, repr(value)))
+    return inputs, method, tuple(items)
 
 
 def summarize_stability(runs: pd.DataFrame, *, quantile: float = STABILITY_QUANTILE) -> pd.DataFrame:

@@ -219,3 +219,14 @@ def test_fold_keeps_length_and_agrees_with_ignorecase():
 def test_prefix_literals(regex, ci, expected):
     found = regex_syntax.prefix_literals(regex, ci)
     assert (None if found is None else {lit.text for lit in found}) == expected
+
+
+def test_fold_of_a_long_text_equals_the_fold_of_its_short_pieces():
+    # short strings (the codebook's literals) and long ones (texts) take different paths
+    pieces = ["L'İA ſouveraine ", "Ωμέγα ς ϐ ", "données ﬅ ", "ẛ ᲀ cybersécurité ", "Résolution 57 ", "µ ı K "]
+    for i in range(len(pieces)):
+        text = "".join(pieces[i:] + pieces[:i]) * 3
+        assert len(text) >= 64 > max(len(p) for p in pieces)
+        assert regex_syntax.fold(text) == "".join(regex_syntax.fold(p) for p in pieces[i:] + pieces[:i]) * 3
+    plain = "la souveraineté numérique du viet nam " * 3  # long, no character needing the extra fold
+    assert regex_syntax.fold(plain) == plain

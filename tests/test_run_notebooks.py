@@ -29,3 +29,52 @@ def test_a_print_split_by_the_flush_timer_is_stored_as_one_output(tmp_path):
     assert path.read_bytes() == reference.read_bytes()
     assert run_notebooks.coalesce_streams(path) is False  # nothing left to merge: file untouched
     assert path.read_bytes() == reference.read_bytes()
+
+
+def test_outputs_are_coalesced_in_memory_as_in_the_file():
+    nb = _notebook([nbformat.v4.new_output("stream", name="stdout", text="a:"),
+                    nbformat.v4.new_output("stream", name="stdout", text=" True\n")])
+    assert run_notebooks.coalesce_outputs(nb) is True
+    assert [o["text"] for o in nb.cells[0]["outputs"]] == ["a: True\n"]
+    assert run_notebooks.coalesce_outputs(nb) is False
+
+
+def test_notebooks_with_most_code_start_first(tmp_path):
+    paths = []
+    for name, n_lines in (("01_short.ipynb", 1), ("02_long.ipynb", 30), ("03_medium.ipynb", 5)):
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_markdown_cell("# a long title that does not count " * 20),
+                    nbformat.v4.new_code_cell("\n".join(f"x{i} = {i}" for i in range(n_lines)))]
+        paths.append(tmp_path / name)
+        nbformat.write(nb, paths[-1])
+    assert [p.name for p in run_notebooks.longest_first(paths)] == ["02_long.ipynb", "03_medium.ipynb",
+                                                                      "01_short.ipynb"]
+
+
+def test_runner_writes_what_nbconvert_writes_and_names_a_failing_notebook(tmp_path, capsys):
+    import subprocess
+
+    good = nbformat.v4.new_notebook()
+    good.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    good.cells = [nbformat.v4.new_markdown_cell("Une cellule de texte."),
+                  nbformat.v4.new_code_cell("import os\nprint('dossier :', os.path.basename(os.getcwd()))"),
+                  nbformat.v4.new_code_cell("from IPython.display import Markdown\nMarkdown('**souveraineté**')"),
+                  nbformat.v4.new_code_cell("{'articles': 5, 'paragraphes': 83}")]
+    bad = nbformat.v4.new_notebook()
+    bad.cells = [nbformat.v4.new_code_cell("raise ValueError('page illisible')")]
+    folder = tmp_path / "carnets"
+    folder.mkdir()
+    ours, theirs, failing = folder / "ours.ipynb", folder / "theirs.ipynb", folder / "failing.ipynb"
+    for path, nb in ((ours, good), (theirs, good), (failing, bad)):
+        nbformat.write(nb, path)
+    unexecuted = failing.read_bytes()
+    done = subprocess.run(run_notebooks.nbconvert_command(theirs, "python3", 60), capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    assert run_notebooks.main([str(ours), str(failing), "--kernel", "python3", "--timeout", "60"]) == 1
+    out, err = capsys.readouterr()
+    assert ours.read_bytes() == theirs.read_bytes()
+    assert "dossier : carnets" in ours.read_text(encoding="utf-8")  # run in the notebook's folder
+    assert failing.read_bytes() == unexecuted  # a failed notebook is not written
+    assert "executing failing.ipynb ... " in out and " FAILED" in out and "executing ours.ipynb ... " in out
+    assert "failing.ipynb" in err and "page illisible" in err and "failed: failing.ipynb" in err
