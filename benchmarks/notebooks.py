@@ -7,11 +7,16 @@ Usage::
 
 Two wall times, measured one after the other on this machine:
 
-(a) **the floor**: ``N`` generated notebooks (``N``: the notebooks ``make figures`` executes,
-    ``notebooks/NN_*.ipynb``) whose one cell only imports the stack (``import pandas, sklearn,
-    matplotlib, analysis``), executed one after the other with the command the Makefile uses
-    (``jupyter nbconvert --to notebook --execute --inplace``). Whatever the notebooks compute,
-    executing them one by one cannot be faster than this: it is kernel start and imports;
+(a) **the floor** (the issue's measure): ``N`` generated notebooks (``N``: the notebooks ``make
+    figures`` executes, ``notebooks/NN_*.ipynb``) whose one cell only imports the stack (``import
+    pandas, sklearn, matplotlib, analysis``), executed one after the other with the standard
+    command, one ``jupyter nbconvert --to notebook --execute --inplace`` process each (what
+    ``make figures`` ran until it got its own runner). It is kernel start and imports, plus
+    nbconvert's own start-up;
+(a') **the runner's floor**, for the record: the same notebooks executed one at a time by
+    ``scripts/run_notebooks.py --jobs 1`` (what ``make figures`` now uses: nbclient in one
+    process, so no nbconvert start-up per notebook). Against it the target cannot be met by any
+    notebooks that compute something, and the line is only ``MEASURED``;
 (b) **make figures**, run as a subprocess in a temporary clean copy of the repository (no
     ``.venv``, ``.git``, benchmark corpora or caches), with this interpreter (``make figures
     PY=<python> STAMP=<stamp>``: the copy installs nothing) and the copy first on the kernel's
@@ -104,6 +109,24 @@ def measure_floor(n: int, *, python=sys.executable, project=PROJ_ROOT) -> dict:
     return {"n": n, "seconds": round(seconds, 2), "seconds_each": each}
 
 
+def measure_runner_floor(n: int, *, python=sys.executable, project=PROJ_ROOT) -> dict:
+    """Execute ``n`` floor notebooks one at a time with ``scripts/run_notebooks.py --jobs 1``.
+
+    Returns
+    -------
+    dict
+        ``n``, ``seconds`` (wall, the runner's start included).
+    """
+    with tempfile.TemporaryDirectory(prefix="floor-runner-") as tmp:
+        paths = write_floor_notebooks(n, tmp)
+        start = time.perf_counter()
+        subprocess.run([str(python), str(Path(project) / "scripts" / "run_notebooks.py"), "--jobs", "1",
+                        "--kernel", "python3", *map(str, paths)], check=True, cwd=tmp, env=_env(project),
+                       capture_output=True, text=True)
+        seconds = time.perf_counter() - start
+    return {"n": n, "seconds": round(seconds, 2)}
+
+
 def clean_copy(project, dest) -> Path:
     """Copy the repository to ``dest`` without :data:`COPY_IGNORE` (virtual env, git, caches)."""
     project, dest = Path(project), Path(dest)
@@ -170,8 +193,11 @@ def main(argv=None) -> int:
     floor = measure_floor(n)
     print(f"floor: {n} import-only notebooks executed one after the other in {floor['seconds']:.1f} s "
           f"({', '.join(f'{s:.1f}' for s in floor['seconds_each'])})")
+    runner_floor = measure_runner_floor(n)
+    print(f"runner's floor: the same notebooks one at a time by scripts/run_notebooks.py in "
+          f"{runner_floor['seconds']:.1f} s")
     result = {"benchmark": "notebooks", "date": dt.date.today().isoformat(), "machine": machine_info(),
-              "floor": floor, "loadavg_1min_before": round(load, 2)}
+              "floor": floor, "runner_floor": runner_floor, "loadavg_1min_before": round(load, 2)}
     if not args.floor_only:
         figures = measure_make_figures()
         result["make_figures"] = figures
@@ -181,6 +207,10 @@ def main(argv=None) -> int:
                                            if figures["figures_changed"] else ""))
         result["target"] = verdict_line(figures["seconds"], floor["seconds"], n)
         print(result["target"]["line"])
+        ratio = figures["seconds"] / runner_floor["seconds"]
+        result["against_runner_floor"] = round(ratio, 3)
+        print(f"{'MEASURED':10s} make figures / the runner's serial floor: {ratio:.2f} x "
+              f"({figures['seconds']:.1f} s against {runner_floor['seconds']:.1f} s)")
     result["loadavg_1min_after"] = round(os.getloadavg()[0], 2)
     if not args.no_save:
         RESULTS.mkdir(parents=True, exist_ok=True)
