@@ -919,7 +919,7 @@ def _stopwords() -> frozenset[str]:
     return load_stopwords()
 
 
-@functools.lru_cache(maxsize=200_000)
+@functools.lru_cache(maxsize=65_536)
 def _known_word(word: str) -> bool:
     """Whether a lower-case word is in simplemma's French dictionary or the stopword list."""
     import simplemma
@@ -928,7 +928,7 @@ def _known_word(word: str) -> bool:
             or simplemma.is_known(word, lang="fr"))
 
 
-@functools.lru_cache(maxsize=200_000)
+@functools.lru_cache(maxsize=65_536)
 def run_together_split(word: str) -> tuple[str, str] | None:
     """The two words a run-together word is made of, or None (see :data:`RUN_TOGETHER_MIN_LETTERS`).
 

@@ -514,8 +514,15 @@ def _process_word(word, lemmatize, stem, lowercase, remove_stopwords, remove_boi
     return form
 
 
+#: Distinct raw words a token cache holds; it starts afresh when full. A corpus's vocabulary
+#: grows without end (about 250,000 raw forms in 50,000 pages): without a bound, each worker of a
+#: long run would keep them all. The frequent words, most tokens, are back after a few pages.
+TOKEN_CACHE_SIZE = 100_000
+
+
 class _TokenCache(dict):
-    """Raw word -> token (or None), computed on first sight of each distinct word."""
+    """Raw word -> token (or None), computed on first sight of each distinct word (at most
+    :data:`TOKEN_CACHE_SIZE` words, then emptied)."""
 
     def __init__(self, options: tuple):
         super().__init__()
@@ -524,6 +531,8 @@ class _TokenCache(dict):
 
     def __missing__(self, word):
         value = _process_word(word, *self.options, self.resources)
+        if len(self) >= TOKEN_CACHE_SIZE:
+            self.clear()
         self[word] = value
         return value
 

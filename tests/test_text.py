@@ -412,3 +412,17 @@ def test_moved_names_still_work_from_analysis_text():
     assert text.normalize is normalize.normalize and text.count_words is normalize.count_words
     assert text.document_term_matrix is features.document_term_matrix
     assert text.count_matrix is features.count_matrix
+
+
+def test_token_cache_is_bounded_and_tokens_do_not_depend_on_it(monkeypatch):
+    from analysis import text as text_module
+
+    sentence = ("Les ministres numériques ont présenté des stratégies souveraines, des centres "
+                "de données et des programmes de formation aux talents de l'intelligence artificielle.")
+    text_module.clear_cache()
+    expected = tokenize(sentence)
+    text_module.clear_cache()
+    monkeypatch.setattr(text_module, "TOKEN_CACHE_SIZE", 4)
+    assert tokenize(sentence) == expected  # emptied several times along the way
+    assert all(len(cache) <= 4 for cache in text_module._CACHES.values())
+    text_module.clear_cache()
