@@ -1,0 +1,889 @@
+"""The page format: decoding a saved page and parsing it into its article and related items.
+
+A captured page is not one document (see :mod:`analysis.corpus`, which turns parsed pages into
+units). :func:`decode_page` reads the bytes (UTF-8, else a stated fallback, never binary data);
+:func:`parse_page` gives every line of the page exactly one role (headline, standfirst, body,
+caption, dateline, sign-off, teaser...), each rule a named, compiled regular expression below so
+that it can be read and tested; :func:`spacing_problems` counts the spaces a capture lost (words run
+together, sentence ends with no space after them) and :func:`repair_spacing` restores the second
+kind. ``data/README.md`` describes the page format.
+"""
+from __future__ import annotations
+
+import collections
+import functools
+import itertools
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from analysis.paths import CHECKSUMS
+from analysis.text import count_words, load_stopwords, normalize
+
+# --------------------------------------------------------------------------------------------
+# Decoding
+# --------------------------------------------------------------------------------------------
+
+#: Fallback encoding for files that are not valid UTF-8 (Windows Western European).
+FALLBACK_ENCODING = "cp1252"
+#: Names in the raw folder that are expected and never reported as problems.
+EXPECTED_NON_PAGES = {CHECKSUMS.name, "README.md", ".gitkeep"}
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+class _Undecodable(Exception):
+    pass
+
+
+def decode_page(data: bytes) -> tuple[str, str]:
+    """Decode the bytes of a page file.
+
+    Rules: a UTF-8 BOM is dropped; a UTF-16 BOM (LE or BE) selects UTF-16; bytes with NUL
+    characters and no BOM are binary; otherwise UTF-8, and if that fails the stated fallback
+    :data:`FALLBACK_ENCODING` (cp1252) provided the result looks like text (few control
+    characters). CRLF and lone CR become LF; the result is in Unicode NFC.
+
+    Parameters
+    ----------
+    data : bytes
+        The file's content.
+
+    Returns
+    -------
+    text : str
+        The decoded text.
+    note : str
+        How it was decoded: ``"utf-8"``, ``"utf-8 with BOM"``, ``"utf-16"`` or
+        ``"cp1252 fallback"`` (the caller warns for the last one).
+
+    Raises
+    ------
+    _Undecodable
+        With the reason, when the bytes are not text in any accepted encoding.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        encoding, note, data = "utf-8", "utf-8 with BOM", data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding, note = "utf-16", "utf-16"
+    elif b"\x00" in data:
+        raise _Undecodable("contains NUL bytes: binary data, or UTF-16 without a byte-order mark")
+    else:
+        encoding, note = "utf-8", "utf-8"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        if encoding != "utf-8":
+            raise _Undecodable(f"not valid {note} ({exc.reason} at byte {exc.start})") from None
+        try:
+            text = data.decode(FALLBACK_ENCODING)
+        except UnicodeDecodeError:
+            raise _Undecodable(
+                f"neither UTF-8 nor {FALLBACK_ENCODING} (invalid byte at {exc.start})"
+            ) from None
+        note = f"{FALLBACK_ENCODING} fallback (not valid UTF-8 at byte {exc.start})"
+    if text and len(_CONTROL_RE.findall(text)) > 0.01 * len(text):
+        raise _Undecodable(f"decoded as {note} but more than 1% control characters: binary data")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text), note
+
+
+# --------------------------------------------------------------------------------------------
+# Line roles
+# --------------------------------------------------------------------------------------------
+
+#: Optional words before a date: ``Publié le``, ``Mis à jour le``, a weekday (French, or
+#: Vietnamese ``Thứ Sáu`` / ``Chủ nhật``).
+_WEEKDAY = (
+    r"(?:(?:publié|mis\s+à\s+jour|mise\s+à\s+jour)\s*(?:le\s*|:\s*))?"
+    r"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|thứ\s+\w+|chủ\s+nhật)\s*,?\s*)?"
+)
+#: Optional time after a day-first date: ``14:32``, ``14h32``, ``- 14:32:05``, ``à 14h32``,
+#: with an optional time zone (``GMT+7``, ``(UTC+07:00)``).
+_TIME = (
+    r"(?:\s*(?:[-–|,]|à)?\s*\d{1,2}[:h]\d{2}(?::\d{2})?)?"
+    r"(?:\s*\(?(?:GMT|UTC)\s*(?:[+-]\s*\d{1,2}(?::?\d{2})?)?\)?)?"
+)
+#: Leading ``date YYYY-MM-DD`` or ``date YYYY-MM`` header, followed by an optional section word
+#: and/or the title on the same line.
+DATE_HEADER_RE = re.compile(r"^date\s+(?P<y>\d{4})-(?P<m>\d{1,2})(?:-(?P<d>\d{1,2}))?(?=\s|$)\s*(?P<rest>.*)$")
+#: Leading ``dd/mm/yyyy HH:MM`` header (day first, as Vietnamese and French sites print dates),
+#: with an optional weekday before and time zone after.
+DMY_HEADER_RE = re.compile(
+    rf"^{_WEEKDAY}(?P<d>\d{{1,2}})/(?P<m>\d{{1,2}})/(?P<y>\d{{4}}){_TIME}(?=\s|$)\s*(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+#: A line that is only a date (either form above), anywhere in the page: never prose.
+DATE_LINE_RE = re.compile(
+    rf"^(?:date\s+\d{{4}}-\d{{1,2}}(?:-\d{{1,2}})?|{_WEEKDAY}\d{{1,2}}/\d{{1,2}}/\d{{4}}{_TIME})$",
+    re.IGNORECASE,
+)
+#: Site section words that may follow the date header (``date 2025-10-22 Société``). Other
+#: section or place words are recognised by their form and position (see :func:`parse_page`).
+SECTION_WORDS = frozenset(
+    "Société Politique Économie Economie Culture Sport Sports Monde Environnement Tourisme Santé "
+    "Éducation Education Francophonie Multimédia Vidéo Régions Entreprises".split()
+)
+#: A section or place line: at most this many words (``Hô Chi Minh-Ville``, ``Société``).
+SECTION_MAX_WORDS = 4
+#: A headline has at most this many words; a longer first line is body text.
+HEADLINE_MAX_WORDS = 35
+#: A caption has at most this many words: a credit line joins the line above it only then, and a
+#: ``Source : x`` credit makes a paragraph a caption only then.
+CAPTION_MAX_WORDS = 60
+#: ``Voir plus`` opens the block of related-article teasers.
+VOIR_PLUS_RE = re.compile(r"^voir plus\s*:?$", re.IGNORECASE)
+#: ``>> Title`` links to related articles.
+LINK_RE = re.compile(r"^>>\s*(?P<title>.*)$")
+#: An image file name alone on its line (``tt2-060625.jpg``).
+IMAGE_RE = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp|bmp|tiff?)(?:\?\S*)?$", re.IGNORECASE)
+#: Markdown image markup: ``![alt](url)``, also wrapped in a link ``[![alt](url)](href)``.
+_MD_IMAGE = r"\[?!\[[^\]\n]*\]\([^)\n]*\)(?:\]\([^)\n]*\))?"
+MD_IMAGE_RE = re.compile(_MD_IMAGE)
+#: A line that is only image markup, possibly in table cells: ``![](x.jpg)``, ``![alt](url) |``.
+IMAGE_MARKUP_LINE_RE = re.compile(rf"^(?:\|?\s*{_MD_IMAGE}\s*)+\|?$")
+#: A table rule or horizontal rule: ``|---|``, ``| :--- | ---: |``, ``---``.
+TABLE_RULE_RE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
+#: A lone ``source`` line.
+SOURCE_RE = re.compile(r"^sources?\s*:?$", re.IGNORECASE)
+#: Agency codes that sign articles off.
+_AGENCY = r"(?:[A-Z]{2,8}/)*(?:VNA|CVN|VOV|TTXVN)(?:/[A-Z]{2,8})*"
+#: A sign-off alone on its line: ``VNA/CVN``, ``CVN``, ``-NDEL/VNA``, ``–VOV/VNA``.
+SIGNOFF_LINE_RE = re.compile(rf"^[-–—.]*\s*{_AGENCY}\.?$")
+#: A sign-off closing the last body paragraph: ``... Laosat. -NDEL/VNA``, ``. - VNA``,
+#: ``.-VNA``, ``. VNA/CVN``.
+SIGNOFF_TAIL_RE = re.compile(rf"(?<=[.!?…»\"”)])(?P<signoff>\s*[-–—]\s*{_AGENCY}|\s+(?:[A-Z]{{2,8}}/)+(?:VNA|CVN))\.?$")
+#: A caption's photo credit at the end of a line: ``Photo: VNA.``, ``Photo : VNA/CVN``,
+#: ``(Photo : Portail gouvernemental)``, ``Photo d'illustration``, ``Photo d'illustration: VNA``,
+#: ``Photos : VNA``, ``(Ảnh: TTXVN)``, ``Crédit photo : X``, ``Photo : Ministère (MOIT)``.
+CREDIT_RE = re.compile(
+    r"(?:^|[\s.,;(])\(?(?:Photos?|PHOTOS?|Ảnh|Crédits?\s+photos?|Crédits?)(?:\s+d['’]illustration)?"
+    r"(?:\s*:\s*(?:[^():\n]|\([^()\n]{1,30}\)){1,80}?)?\s*\)?\.?$"
+)
+#: A source credit at the end of a line: ``Source: baodautu.vn``, ``Source : VNA``,
+#: ``(Sources : X)``, ``Nguồn: X``. It makes a paragraph a caption only when the paragraph is
+#: caption-sized (:data:`CAPTION_MAX_WORDS`); a long paragraph keeps it (and is flagged).
+SOURCE_CREDIT_RE = re.compile(
+    r"(?:^|[\s.,;(])\(?(?:Sources?|SOURCES?|Nguồn)\s*:\s*(?:[^():\n]|\([^()\n]{1,30}\)){1,80}?\s*\)?\.?$"
+)
+#: The Vietnamese image mark fusing a headline and a caption (``... ảnh 1Le ministre ...``).
+IMAGE_MARK_RE = re.compile(r"\sảnh\s*\d+")
+#: A dateline opening a paragraph: ``Vientiane (VNA) - ``, ``Hanoi (VNA) – ``,
+#: ``Vientiane, 2 novembre (VNA) - ``.
+DATELINE_RE = re.compile(
+    r"^(?P<place>[A-ZÀ-ÖØ-Þ][\w'’.\- ]{0,40}?)(?:,\s*(?P<day>[\w /]{1,25}?))?\s*"
+    r"\((?P<agency>VNA|CVN|VOV|AVI|VNS|TTXVN|AFP|Xinhua|Reuters)\)\s*[-–—:]\s*"
+)
+#: Characters that end a sentence (or a quotation or parenthesis closing one).
+_TERMINAL = frozenset('.!?…»"”)')
+#: Characters that end body text rather than a headline (a headline may end with ``?``, ``!``,
+#: ``»`` or ``)``; a line ending with one of these is a sentence, a list item or a lead-in).
+_BODY_END = frozenset(".…;,:")
+
+
+def _ends_sentence(text: str) -> bool:
+    return text[-1:] in _TERMINAL
+
+
+@functools.lru_cache(maxsize=65_536)
+def _key(text: str) -> str:
+    """Matching key: whitespace and apostrophes normalized, case folded (cached: teasers recur)."""
+    return " ".join(normalize(text).split()).casefold()
+
+
+#: Credits are matched on the end of a line only: no credit is longer than this, so the result
+#: is the same as on the whole line, and long paragraphs are not scanned from their start.
+_CREDIT_TAIL = 160
+
+
+#: Literals that every match of :data:`CREDIT_RE` / :data:`SOURCE_CREDIT_RE` /
+#: :data:`IMAGE_MARK_RE` contains (the patterns are case-sensitive): a line holding none of them
+#: cannot match, and ``in`` tests are much cheaper than a regex search from every position.
+_CREDIT_WORDS = ("Photo", "PHOTO", "Ảnh", "Crédit")
+_SOURCE_WORDS = ("Source", "SOURCE", "Nguồn")
+
+
+def _may_hold(text: str, words: tuple[str, ...]) -> bool:
+    """Whether ``text`` contains one of ``words`` (a necessary condition for a credit match)."""
+    for word in words:
+        if word in text:
+            return True
+    return False
+
+
+def _credit_search(text: str) -> re.Match | None:
+    """:data:`CREDIT_RE` then :data:`SOURCE_CREDIT_RE` searched in ``text``, skipped when impossible."""
+    match = CREDIT_RE.search(text) if _may_hold(text, _CREDIT_WORDS) else None
+    if match is None and _may_hold(text, _SOURCE_WORDS):
+        match = SOURCE_CREDIT_RE.search(text)
+    return match
+
+
+def _has_image_mark(text: str) -> bool:
+    return "ảnh" in text and IMAGE_MARK_RE.search(text) is not None
+
+
+def _has_credit(text: str) -> bool:
+    tail = text[-_CREDIT_TAIL:]
+    if _may_hold(tail, _CREDIT_WORDS) and CREDIT_RE.search(tail) is not None:
+        return True
+    return (_may_hold(tail, _SOURCE_WORDS) and SOURCE_CREDIT_RE.search(tail) is not None
+            and count_words(text) <= CAPTION_MAX_WORDS)
+
+
+def _is_credit_only(text: str) -> bool:
+    """Whether ``text`` is nothing but a credit (``Photo: VNA``, ``Source : x``, ``(Photo : x)``)."""
+    if len(text) > _CREDIT_TAIL:
+        return False
+    match = _credit_search(text)
+    return match is not None and not text[: match.start()].strip(" .,;(")
+
+
+def _is_table_row(text: str) -> bool:
+    return text.startswith("|") or text.endswith("|")
+
+
+def _is_caption(paragraph: str) -> bool:
+    return _has_image_mark(paragraph) or _has_credit(paragraph) or _is_table_row(paragraph)
+
+
+def _caption_text(paragraph: str) -> str:
+    """A caption as stored in ``captions``: table pipes and image markup removed."""
+    if "|" not in paragraph and "![" not in paragraph:
+        return paragraph
+    cleaned = MD_IMAGE_RE.sub(" ", paragraph).replace("|", " ")
+    return " ".join(cleaned.split())
+
+
+def _line_kind(line: str) -> str:
+    """Kind of a single stripped line before paragraph assembly."""
+    if VOIR_PLUS_RE.match(line):
+        return "voir_plus"
+    if LINK_RE.match(line):
+        return "link"
+    if IMAGE_RE.match(line):
+        return "image_file"
+    if "![" in line and IMAGE_MARKUP_LINE_RE.match(line):
+        return "image_markup"
+    if TABLE_RULE_RE.match(line):
+        return "markup"
+    if _is_table_row(line):
+        return "table_row"
+    if SOURCE_RE.match(line):
+        return "source"
+    if SIGNOFF_LINE_RE.match(line):
+        return "signoff"
+    if DATE_LINE_RE.match(line):
+        return "date_line"
+    return "text"
+
+
+def _split_markup(lines: list[str]) -> list[str]:
+    """Put image markup that opens or closes a line of text on its own line (same block)."""
+    out = []
+    for line in lines:
+        if "![" not in line or IMAGE_MARKUP_LINE_RE.match(line) or _is_table_row(line):
+            out.append(line)
+            continue
+        head = re.match(rf"^(?:{_MD_IMAGE}\s*)+", line)
+        tail = re.search(rf"(?:\s*{_MD_IMAGE})+$", line)
+        start = head.end() if head else 0
+        end = tail.start() if tail and tail.start() >= start else len(line)
+        pieces = [line[:start].strip(), line[start:end].strip(), line[end:].strip()]
+        out.extend(p for p in pieces if p)
+    return out
+
+
+def _continues(paragraph: list[str], line: str) -> bool:
+    """Whether ``line`` continues the paragraph in progress (same block, no blank line between).
+
+    A caption that holds the image mark but no credit yet runs on (up to three lines); a line
+    that is only a credit (``Photo: VNA``) is the credit of the caption-sized paragraph above it
+    (at most :data:`CAPTION_MAX_WORDS` words); prose that ends without terminal punctuation runs on
+    when the next line starts in lower case or with ``(``. Everything else starts a new paragraph.
+    """
+    last = paragraph[-1]
+    if _has_credit(last):
+        return False
+    if _is_credit_only(line) and not _is_credit_only(last):
+        return count_words(" ".join(paragraph)) <= CAPTION_MAX_WORDS
+    if _ends_sentence(last):
+        return False
+    if len(paragraph) < 3 and _has_image_mark(paragraph[0]):
+        return True
+    return bool(line) and (line[0].islower() or line[0] == "(")
+
+
+def _assemble(lines: list[str]) -> list[tuple[str, str]]:
+    """Group stripped lines into ``(kind, paragraph)`` pairs; blank lines end paragraphs.
+
+    Table rows stand alone as ``text`` paragraphs (:func:`_is_caption` makes them captions).
+    """
+    out: list[tuple[str, str]] = []
+    current: list[str] = []
+
+    def flush():
+        if current:
+            out.append(("text", " ".join(current)))
+            current.clear()
+
+    for line in lines:
+        if not line:
+            flush()
+            continue
+        kind = _line_kind(line)
+        if kind == "table_row":
+            flush()
+            out.append(("text", line))
+        elif kind != "text":
+            flush()
+            out.append((kind, line))
+        elif current and _continues(current, line):
+            current.append(line)
+        else:
+            flush()
+            current.append(line)
+    flush()
+    return out
+
+
+@dataclass
+class Teaser:
+    """A related-article teaser of the ``Voir plus`` block, or a ``>>`` link (``link=True``)."""
+
+    title: str
+    lead: str = ""
+    caption: str = ""
+    link: bool = False
+
+
+@dataclass
+class Page:
+    """A parsed page: its article, its related items, and the role of every piece of text.
+
+    ``roles`` lists ``(role, text)`` in page order; the texts, taken together, hold every word of
+    the page exactly once (see :func:`page_roles`). ``title_inferred`` says the headline was found
+    after a section or place line, a caption or markup rather than as the page's first line;
+    ``suspect_captions`` counts body paragraphs that look like captions (a short paragraph right
+    above a lone credit, or one holding ``Photo :``/``Source :``).
+    """
+
+    title: str = ""
+    lead: str = ""
+    lead_repeated: bool = False
+    body: list[str] = field(default_factory=list)
+    dateline: str = ""
+    captions: list[str] = field(default_factory=list)
+    teasers: list[Teaser] = field(default_factory=list)
+    date: str = ""
+    date_precision: str = ""
+    date_problem: str = ""
+    section: str = ""
+    signoff: str = ""
+    title_inferred: bool = False
+    suspect_captions: int = 0
+    roles: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """Article text: the standfirst (unless repeated as the dateline paragraph) and the body."""
+        parts = ([] if self.lead_repeated or not self.lead else [self.lead]) + self.body
+        return "\n\n".join(parts)
+
+
+def _set_date(match: re.Match, page: Page, stated: str) -> None:
+    """Set ``page.date`` from a date match (groups ``y``, ``m``, optional ``d``)."""
+    y, m, d = match["y"], match["m"], match["d"]
+    try:
+        stamp = pd.Timestamp(year=int(y), month=int(m), day=int(d or 1))
+        page.date = stamp.strftime("%Y-%m-%d") if d else stamp.strftime("%Y-%m")
+        page.date_precision = "day" if d else "month"
+    except ValueError:
+        page.date_problem = f"invalid date in header {stated!r}"
+
+
+def _parse_header(line: str, page: Page) -> str:
+    """Read a leading date header into ``page``; return what remains of the line."""
+    match = DATE_HEADER_RE.match(line) or DMY_HEADER_RE.match(line)
+    if not match:
+        return line
+    stated = line[: match.start("rest")].strip()
+    _set_date(match, page, stated)
+    page.roles.append(("date_header", stated))
+    rest = match["rest"].strip()
+    first, _, remainder = rest.partition(" ")
+    if first in SECTION_WORDS and (not remainder or remainder[:1].isupper()):
+        page.section = first
+        page.roles.append(("section", first))
+        rest = remainder.strip()
+    return rest
+
+
+def _date_line(line: str, page: Page) -> None:
+    """A date alone on a line: it sets the page's date when no header did."""
+    if page.date or page.date_problem:
+        return
+    match = DATE_HEADER_RE.match(line) or DMY_HEADER_RE.match(line)
+    if match and not match["rest"].strip():
+        _set_date(match, page, line)
+
+
+def _headline_like(text: str) -> bool:
+    """A headline by its form: at most :data:`HEADLINE_MAX_WORDS` words, no final ``.``/``…``
+    (nor ``;``, ``,``, ``:``), not a caption and not a dateline paragraph."""
+    n = count_words(text)
+    return (
+        1 <= n <= HEADLINE_MAX_WORDS
+        and text[-1:] not in _BODY_END
+        and not _is_caption(text)
+        and not DATELINE_RE.match(text)
+    )
+
+
+def _section_like(text: str) -> bool:
+    """A section or place line by its form: a short capitalised line (``Hô Chi Minh-Ville``,
+    ``Économie``) with no digits and no sentence or clause punctuation."""
+    return (
+        count_words(text) <= SECTION_MAX_WORDS
+        and len(text) <= 40
+        and text[:1].isupper()
+        and not re.search(r"[.!?…:;,\d\"«»()]", text)
+    )
+
+
+def _mark_head(paras: list[tuple[str, str]], page: Page) -> list[tuple[str, str]]:
+    """Find the section line and the headline among the paragraphs before ``Voir plus``.
+
+    Captions, image markup and dates before the headline are skipped (they keep their roles).
+    The first prose paragraph is a section or place when it has a section's form and the next
+    prose paragraph has a headline's form (or when it is one of :data:`SECTION_WORDS`); then the
+    headline is the first remaining prose paragraph if it has a headline's form, or if the next
+    paragraph repeats it. Otherwise the page has no headline (``title`` stays empty) and the
+    paragraph stays body text. Returns the paragraphs with these relabelled ``section``,
+    ``title`` and ``title_repeat``.
+    """
+    paras = list(paras)
+    prose = list(itertools.islice(
+        (k for k, (kind, text) in enumerate(paras) if kind == "text" and not _is_caption(text)), 3))
+    if not prose:
+        return paras
+    skipped = any(kind not in ("date_line",) for kind, _ in paras[: prose[0]])
+    first = paras[prose[0]][1]
+    if not page.section and _section_like(first) and (
+        first in SECTION_WORDS
+        or (len(prose) > 1 and _headline_like(paras[prose[1]][1]) and _key(paras[prose[1]][1]) != _key(first))
+    ):
+        paras[prose[0]] = ("section", first)
+        page.section = first
+        skipped = skipped or first not in SECTION_WORDS
+        prose = prose[1:]
+    if not prose:
+        return paras
+    k = prose[0]
+    candidate = paras[k][1]
+    repeated = k + 1 < len(paras) and paras[k + 1][0] == "text" and _key(paras[k + 1][1]) == _key(candidate)
+    if _headline_like(candidate) or (repeated and not _is_caption(candidate)):
+        page.title = candidate
+        page.title_inferred = skipped
+        paras[k] = ("title", candidate)
+        if repeated:
+            paras[k + 1] = ("title_repeat", paras[k + 1][1])
+    return paras
+
+
+def parse_page(text: str) -> Page:
+    """Parse the text of one captured page into its article and related items.
+
+    Parameters
+    ----------
+    text : str
+        Decoded page text (see :func:`decode_page`). Any string is accepted; the function never
+        raises on odd input.
+
+    Returns
+    -------
+    Page
+        ``title`` (empty when the page prints no headline), ``lead`` (standfirst, empty where
+        none), ``body`` paragraphs, ``dateline`` place, ``section``, ``captions``, ``teasers``
+        (teasers and ``>>`` links), the stated ``date`` (from a ``date YYYY-MM-DD`` /
+        ``date YYYY-MM`` / ``dd/mm/yyyy HH:MM`` header or date line) and ``roles``.
+
+    Notes
+    -----
+    Rules, in page order (``data/README.md`` describes the page format):
+
+    1. A leading date header (`` date 2025-04-12``, `` date 2025-04``, ``28/11/2025 14:32``, day
+       first, optional weekday and time zone) sets the date and is cut from the line; a listed
+       section word after it (``Société``, :data:`SECTION_WORDS`) is the ``section``. A line
+       that is only a date, elsewhere, is a ``date_line`` (it sets the date if no header did).
+    2. Lines are grouped into paragraphs at blank lines; within a block a line starts a new
+       paragraph unless it continues a caption, is the credit of the caption above it, or
+       continues an unfinished sentence (see ``_continues``). Image markup (``![alt](url)``) at
+       the start or end of a line goes on its own line.
+    3. Headline (see ``_mark_head``): leading captions, image markup and dates are skipped; a
+       short capitalised line with no punctuation followed by a headline-shaped line is a section
+       or place (``Hô Chi Minh-Ville``); the next prose paragraph is the headline when it has a
+       headline's form (at most :data:`HEADLINE_MAX_WORDS` words, no final ``.``, ``…``, ``;``,
+       ``,`` or ``:``) or is repeated right below; otherwise the page has no headline and the
+       paragraph stays in the body. The same headline on the next paragraph is a repeat.
+    4. Captions (a photo or source credit at the end, the image mark ``ảnh 1``, or a table row
+       ``| ... |``), lone credits, image file names, image markup, table rules, ``>>`` links,
+       lone sign-offs and ``source`` lines are never body text; a caption repeated verbatim is a
+       repeat.
+    5. The first prose paragraph is the standfirst when a caption, link or image separates it from
+       the next prose paragraph, or when a later paragraph carries a dateline. A dateline
+       (``Vientiane, 2 novembre (VNA) -``) gives its place to ``dateline`` and is cut from its
+       paragraph, which stays in the body. When that paragraph restates the standfirst (at least
+       :data:`REPEAT_THRESHOLD` of the standfirst's distinct words recur in it), the standfirst
+       is kept once (``lead_repeated``; :attr:`Page.text` then omits the lead).
+    6. A sign-off closing the last body paragraph (``-NDEL/VNA``, ``- VNA``, ``.-VNA``) is cut.
+    7. ``Voir plus`` opens the related block: each teaser is an optional caption, a headline
+       (a verbatim repeat is skipped) and a lead; a new caption or a second lead starts the
+       next teaser; a short unpunctuated paragraph after a headline is taken as the next
+       headline rather than a lead.
+    """
+    page = Page()
+    lines = [line.strip() for line in text.split("\n")]
+    i = next((k for k, line in enumerate(lines) if line), len(lines))
+    if i < len(lines):
+        rest = _parse_header(lines[i], page)
+        lines = lines[i + 1 :]
+        if rest:
+            lines.insert(0, rest)
+    paras = _assemble(_split_markup(lines))
+    split = next((k for k, (kind, _) in enumerate(paras) if kind == "voir_plus"), len(paras))
+    _parse_article(_mark_head(paras[:split], page), page)
+    if split < len(paras):
+        page.roles.append(("voir_plus", paras[split][1]))
+        _parse_related(paras[split + 1 :], page)
+    return page
+
+
+def _parse_article(paras: list[tuple[str, str]], page: Page) -> None:
+    """Fill the article fields of ``page`` from the paragraphs before ``Voir plus``."""
+    # First pass: classify; prose paragraphs are kept with their position for the lead rule.
+    items: list[list[str]] = []  # [role, text]
+    seen_captions: set[str] = set()
+    for kind, para in paras:
+        if kind == "link":
+            title = LINK_RE.match(para)["title"].strip()
+            if title:
+                page.teasers.append(Teaser(title=title, link=True))
+            items.append(["link", para])
+        elif kind != "text":
+            if kind == "date_line":
+                _date_line(para, page)
+            items.append([kind, para])
+        elif _is_caption(para):
+            key = _key(_caption_text(para))
+            items.append(["caption_repeat" if key in seen_captions else "caption", para])
+            if key not in seen_captions and _caption_text(para):
+                page.captions.append(_caption_text(para))
+            seen_captions.add(key)
+        else:
+            items.append(["body", para])
+    page.suspect_captions = _count_suspect_captions(items)
+    prose = [k for k, item in enumerate(items) if item[0] == "body"]
+    datelined = [k for k in prose[:3] if DATELINE_RE.match(items[k][1])]
+    if len(prose) >= 2 and prose[0] not in datelined:
+        separated = any(items[k][0] != "body" for k in range(prose[0] + 1, prose[1]))
+        if separated or datelined:
+            items[prose[0]][0] = "lead"
+            page.lead = items[prose[0]][1]
+    # Roles in page order, splitting dateline prefixes and the closing sign-off.
+    last_body = max((k for k, item in enumerate(items) if item[0] == "body"), default=None)
+    for k, (role, para) in enumerate(items):
+        if role != "body":
+            page.roles.append((role, para))
+            continue
+        match = DATELINE_RE.match(para) if k in datelined else None
+        if match:
+            if not page.dateline:
+                page.dateline = match["place"].strip()
+            page.roles.append(("dateline", para[: match.end()].strip()))
+            para = para[match.end() :]
+            if page.lead and _repeats(page.lead, para):
+                page.lead_repeated = True
+        signoff = None
+        if k == last_body:
+            signoff = SIGNOFF_TAIL_RE.search(para)
+        if signoff:
+            page.signoff = signoff["signoff"].strip()
+            para = para[: signoff.start()].rstrip()
+        if para:
+            page.body.append(para)
+            page.roles.append(("body", para))
+        if signoff:
+            page.roles.append(("signoff", signoff["signoff"].strip()))
+    if page.signoff == "":
+        page.signoff = next((t for r, t in page.roles if r == "signoff"), "")
+
+
+#: A photo or source credit inside prose: ``Photo :``, ``(Photo``, ``Photo d'illustration``,
+#: ``Source :``, ``Ảnh:``, the image mark ``ảnh 1``.
+_CREDIT_IN_TEXT_RE = re.compile(
+    r"\b(?:Photos?|PHOTOS?|Ảnh)\s*(?::|d['’]illustration)|\(Photo|\b(?:Sources?|Nguồn)\s*:|\sảnh\s*\d"
+)
+
+
+_CREDIT_HINTS = re.compile(r"Photo|PHOTO|Ảnh|ảnh|Source|SOURCE|Nguồn")
+
+
+def _count_suspect_captions(items: list[list[str]]) -> int:
+    """Body paragraphs that look like captions: a caption-sized paragraph right above a lone
+    credit (``Le ministre au forum.`` then, after a blank line, ``Photo: VNA``), or a paragraph
+    holding a credit (``Photo :``, ``Source :``) that the caption rules did not take."""
+    count = 0
+    for k, (role, para) in enumerate(items):
+        if role != "body":
+            continue
+        above_credit = (
+            k + 1 < len(items) and items[k + 1][0] == "caption" and _is_credit_only(items[k + 1][1])
+            and count_words(para) <= CAPTION_MAX_WORDS
+        )
+        if above_credit or (_CREDIT_HINTS.search(para) and _CREDIT_IN_TEXT_RE.search(para)):
+            count += 1
+    return count
+
+
+#: Share of the standfirst's distinct words that must recur in the dateline paragraph for the
+#: standfirst to count as a repeat of it (VNA often restates the chapô with small edits:
+#: "Le secrétaire général Tô Lâm" -> "Le secrétaire général du Parti Tô Lâm").
+REPEAT_THRESHOLD = 0.8
+
+
+def _repeats(lead: str, paragraph: str, threshold: float = REPEAT_THRESHOLD) -> bool:
+    """Whether ``paragraph`` restates ``lead``: most of the lead's distinct words recur in it."""
+    lead_words = {w.casefold() for w in re.findall(r"\w+", normalize(lead))}
+    para_words = {w.casefold() for w in re.findall(r"\w+", normalize(paragraph))}
+    return bool(lead_words) and len(lead_words & para_words) >= threshold * len(lead_words)
+
+
+def _looks_like_lead(para: str) -> bool:
+    return _ends_sentence(para) or count_words(para) > 30
+
+
+def _parse_related(paras: list[tuple[str, str]], page: Page) -> None:
+    """Split the ``Voir plus`` block into teasers (caption, headline, lead)."""
+    current: Teaser | None = None
+
+    def flush():
+        nonlocal current
+        if current is not None and current.title:
+            page.teasers.append(current)
+        elif current is not None and current.caption:
+            # a caption with no headline after it: keep its words, as a caption
+            page.captions.append(current.caption)
+        current = None
+
+    for kind, para in paras:
+        if kind == "link":
+            flush()
+            title = LINK_RE.match(para)["title"].strip()
+            if title:
+                page.teasers.append(Teaser(title=title, link=True))
+            page.roles.append(("link", para))
+        elif kind != "text":
+            page.roles.append((kind, para))
+        elif _is_caption(para):
+            if current is not None and not current.title and current.caption:
+                if _key(_caption_text(para)) == _key(current.caption):
+                    page.roles.append(("teaser_caption_repeat", para))
+                    continue
+            if current is not None and (current.title or current.caption):
+                flush()
+            current = Teaser(title="", caption=_caption_text(para))
+            page.roles.append(("teaser_caption", para))
+        elif current is None or not current.title:
+            current = current or Teaser(title="")
+            current.title = para
+            page.roles.append(("teaser_title", para))
+        elif not current.lead and _key(para) == _key(current.title):
+            page.roles.append(("teaser_title_repeat", para))
+        elif not current.lead and _looks_like_lead(para):
+            current.lead = para
+            page.roles.append(("teaser_lead", para))
+        else:
+            flush()
+            current = Teaser(title=para)
+            page.roles.append(("teaser_title", para))
+    flush()
+
+
+def page_roles(text: str) -> pd.DataFrame:
+    """Every piece of a page with the role the parser gave it, for auditing a page by eye.
+
+    Parameters
+    ----------
+    text : str
+        Decoded page text.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``role``, ``text``, ``n_words``, in page order. Taken together, the texts hold
+        every word of the page once; the roles are those listed in :func:`parse_page`.
+    """
+    roles = parse_page(text).roles
+    return pd.DataFrame(
+        {
+            "role": [r for r, _ in roles],
+            "text": [t for _, t in roles],
+            "n_words": [count_words(t) for _, t in roles],
+        }
+    )
+
+
+
+
+# Spacing: words run together and sentence ends with no space after them ---------------------
+
+#: A sentence end with no space after it (``loi.Elles``): two lower-case letters, ``.``, ``!``,
+#: ``?`` or ``…``, then an upper-case letter followed by a lower-case one. Not counted when the
+#: token holds a URL (``://``, ``www.``, ``@``), when a domain suffix follows the period
+#: (``VnExpress.Net``, ``.vn``, ``.com``...), or after an abbreviation in
+#: :data:`SPACING_ABBREVIATIONS`. Decimals and acronyms (``3.5``, ``U.S.``) never match.
+MISSING_SPACE_RE = re.compile(r"[.!?…](?=[A-ZÀ-ÖØ-ÞŒÆ][a-zà-öø-ÿœæ])")
+_LOWER_LETTER_RE = re.compile(r"[a-zà-öø-ÿœæ]{2}")
+_URL_HINT_RE = re.compile(r"://|www\.|@", re.IGNORECASE)
+_DOMAIN_AFTER_RE = re.compile(r"\.(?:vn|com|net|org|fr|gov|edu|info|io|int|eu|asia)\b", re.IGNORECASE)
+#: Abbreviations after which a capital may follow a period with no space.
+SPACING_ABBREVIATIONS = frozenset({"cf", "ex", "vs", "env", "resp"})
+#: Function words that get glued to the next word when a space is lost (``dugouvernement``,
+#: ``lacoopération``). Productive prefixes (``en``, ``sur``, ``par``, ``entre``: ``encodage``,
+#: ``surpopulation``) are left out.
+GLUE_BEFORE = frozenset("de du des la le les et au aux un une dans pour avec sans".split())
+#: Function words that get glued to the previous word (``numériquedu``). Common word endings
+#: (``le``, ``la``, ``se``, ``en``, ``que``: ``logicielle``, ``robustesse``, ``combien``) are left out.
+GLUE_AFTER = frozenset("du des de les aux dans pour avec sans sur par et".split())
+GLUE_WORDS = GLUE_BEFORE | GLUE_AFTER
+#: Run-together rule: an all-lower-case word of at least this many letters that is unknown to
+#: the French lexicon (simplemma's dictionary, the project's stopword list and
+#: :data:`NOT_RUN_TOGETHER`) and splits into a word of :data:`GLUE_BEFORE` and a known word, or
+#: a known word and a word of :data:`GLUE_AFTER`, the known word having at least
+#: :data:`RUN_TOGETHER_MIN_PART` letters (``du|gouvernement``, ``numérique|du``). A split whose
+#: ``de``/``et`` becomes ``dé``/``ét`` in a known word is a lost accent, not a lost space
+#: (``definition``, ``etranger``). Shorter parts are not tried (``par|tout``, ``de|bout`` are words
+#: that simplemma's dictionary lacks; ``loi|des`` is missed rather than risk them).
+#: Capitalised words are not checked (names: ``Leclerc``, ``Deschamps``).
+RUN_TOGETHER_MIN_LETTERS = 7
+RUN_TOGETHER_MIN_PART = 6
+#: A page is flagged ``run_together_words=N`` from this many such words; a single one is only
+#: noted in the report's message. Measured on wordfreq's 200,000 most frequent French words: the
+#: rule fires on 0.6 % of the lower-case words simplemma does not know (mostly surnames and places
+#: written in lower case, which news text capitalises), i.e. 0.1 words per 1,000 in text drawn
+#: at random from that list; it finds 74 % of the pairs made by gluing a function word to one of
+#: the 800 most frequent content words.
+RUN_TOGETHER_MIN_COUNT = 2
+#: Invariable words built like a glue word and a word, absent from simplemma's dictionary.
+NOT_RUN_TOGETHER = frozenset(
+    "encontre debout dehors dessus dessous dedans partout parfois pourquoi pourtant surplus desdits "
+    "desdites lesdits lesdites ladite audit auxdits ensemble autour autant enfin envers lesquels "
+    "lesquelles desquels desquelles auxquels auxquelles duquel entretemps".split()
+)
+_LOWER_WORD_RE = re.compile(rf"(?<!\w)[a-zà-öø-ÿœæ]{{{RUN_TOGETHER_MIN_LETTERS},}}(?!\w)")
+
+
+@functools.lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    """The stopword list, read once per process (it was re-read for every new word)."""
+    return load_stopwords()
+
+
+@functools.lru_cache(maxsize=65_536)
+def _known_word(word: str) -> bool:
+    """Whether a lower-case word is in simplemma's French dictionary or the stopword list."""
+    import simplemma
+
+    return (word in GLUE_WORDS or word in NOT_RUN_TOGETHER or word in _stopwords()
+            or simplemma.is_known(word, lang="fr"))
+
+
+@functools.lru_cache(maxsize=65_536)
+def run_together_split(word: str) -> tuple[str, str] | None:
+    """The two words a run-together word is made of, or None (see :data:`RUN_TOGETHER_MIN_LETTERS`).
+
+    Examples
+    --------
+    >>> run_together_split("dugouvernement")
+    ('du', 'gouvernement')
+    >>> run_together_split("gouvernement") is None
+    True
+    """
+    if len(word) < RUN_TOGETHER_MIN_LETTERS or not word.islower() or _known_word(word):
+        return None
+    for i in range(2, len(word) - 1):
+        left, right = word[:i], word[i:]
+        if left in GLUE_BEFORE and len(right) >= RUN_TOGETHER_MIN_PART and _known_word(right):
+            if left in ("de", "et") and _known_word(left.replace("e", "é", 1) + right):
+                continue
+            return left, right
+        if right in GLUE_AFTER and len(left) >= RUN_TOGETHER_MIN_PART and _known_word(left):
+            return left, right
+    return None
+
+
+def _missing_space_ends(text: str) -> list[int]:
+    """Positions right after each sentence end that lacks its space (see :data:`MISSING_SPACE_RE`)."""
+    out = []
+    for match in MISSING_SPACE_RE.finditer(text):
+        start = match.start()
+        if start < 2 or not _LOWER_LETTER_RE.fullmatch(text, start - 2, start):
+            continue
+        token_start = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1
+        token_end = match.end()
+        while token_end < len(text) and not text[token_end].isspace():
+            token_end += 1
+        if _URL_HINT_RE.search(text, token_start, token_end) or _DOMAIN_AFTER_RE.match(text, start):
+            continue
+        word = re.search(r"\w+$", text[token_start:start])
+        if word and word.group().casefold() in SPACING_ABBREVIATIONS:
+            continue
+        out.append(match.end())
+    return out
+
+
+def spacing_problems(text: str) -> dict:
+    """Count lost spaces in a page.
+
+    Parameters
+    ----------
+    text : str
+        Decoded page text.
+
+    Returns
+    -------
+    dict
+        ``missing_space_after_period`` (count, see :data:`MISSING_SPACE_RE`),
+        ``run_together_words`` (count of tokens, see :func:`run_together_split`) and
+        ``examples`` (up to three run-together words, in page order).
+    """
+    counts = collections.Counter(_LOWER_WORD_RE.findall(text))  # in page order (dicts keep it)
+    found = [w for w in counts if run_together_split(w)]
+    return {
+        "missing_space_after_period": len(_missing_space_ends(text)),
+        "run_together_words": sum(counts[w] for w in found),
+        "examples": found[:3],
+    }
+
+
+def repair_spacing(text: str) -> tuple[str, int]:
+    """Insert the missing space after a sentence end (``loi.Elles`` -> ``loi. Elles``).
+
+    Only the sentence-end case is repaired (the rule of :data:`MISSING_SPACE_RE`); run-together
+    words are counted and flagged, never split, because a split can be wrong.
+
+    Returns
+    -------
+    text : str
+        The repaired text.
+    n_repaired : int
+        Spaces inserted.
+    """
+    ends = _missing_space_ends(text)
+    for pos in reversed(ends):
+        text = text[:pos] + " " + text[pos:]
+    return text, len(ends)
+
+
