@@ -1031,6 +1031,18 @@ def matches_for(texts, codebook=None, *, text_col: str = "text", matches=None) -
     return matches
 
 
+def _coded_texts(texts, codebook, themes, matches) -> tuple:
+    """Theme ids, index, raw texts and their matches table (``matches`` checked, else coded)."""
+    cb = get_codebook(codebook)
+    ids = theme_ids(cb, themes)
+    index, raw = as_texts(texts)
+    if matches is None:
+        matches = _table(raw, cb, index.to_numpy(), [None] * len(raw))
+    else:
+        matches = matches_for(None, cb, matches=matches)
+    return ids, index, raw, matches
+
+
 def theme_matches(texts, codebook: Codebook | str | None = None, *, themes=None,
                   matches: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every theme match in ``texts``, one row per match: the evidence behind every count.
@@ -1068,13 +1080,7 @@ def theme_matches(texts, codebook: Codebook | str | None = None, *, themes=None,
     >>> m[["theme", "subframe", "match"]].values.tolist()
     [['sovereignty', 'sovereign_ai', 'IA souveraine'], ['ai', 'general', 'IA']]
     """
-    cb = get_codebook(codebook)
-    ids = theme_ids(cb, themes)
-    index, raw = as_texts(texts)
-    if matches is None:
-        matches = _table(raw, cb, index.to_numpy(), [None] * len(raw))
-    else:
-        matches = matches_for(None, cb, matches=matches)
+    ids, index, raw, matches = _coded_texts(texts, codebook, themes, matches)
     sub = matches[matches["theme"].isin(ids)]
     rows = sub["row"].to_numpy(dtype=np.int64)
     out = pd.DataFrame({
@@ -1111,13 +1117,7 @@ def count_themes(texts, codebook: Codebook | str | None = None, *, themes=None,
     ...              themes=["resolution_57", "cybersecurity"]).values.tolist()
     [[1, 1], [0, 0]]
     """
-    cb = get_codebook(codebook)
-    ids = theme_ids(cb, themes)
-    index, raw = as_texts(texts)
-    if matches is None:
-        matches = _table(raw, cb, index.to_numpy(), [None] * len(raw))
-    else:
-        matches = matches_for(None, cb, matches=matches)
+    ids, index, raw, matches = _coded_texts(texts, codebook, themes, matches)
     return pd.DataFrame(counts_from(matches, len(raw), ids), index=index, columns=ids)
 
 
