@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
+import functools
 import itertools
 import re
 import unicodedata
@@ -217,7 +218,13 @@ def parse_iso_date(value) -> tuple[pd.Timestamp, str]:
         return stamp, "day"
     if isinstance(value, _dt.date):
         return pd.Timestamp(value), "day"
-    text = str(value).strip()
+    return _parse_iso_text(str(value).strip())
+
+
+@functools.lru_cache(maxsize=65_536)
+def _parse_iso_text(text: str) -> tuple[pd.Timestamp, str]:
+    """:func:`parse_iso_date` of a stripped string, remembered: a large table repeats its dates
+    (a ``pandas.Timestamp`` takes microseconds to build, and is immutable)."""
     match = _ISO_DATE_RE.fullmatch(text)
     if not match:
         raise ValueError(f"{text!r} is not an ISO date")
@@ -263,8 +270,17 @@ def _cell(value) -> str:
     return str(value)
 
 
+#: A Windows drive at the start of a file name (``C:``).
+_DRIVE_RE = re.compile(r"[A-Za-z]:")
+
+
 def _is_path(name: str) -> bool:
-    return "/" in name or "\\" in name or ".." in name or Path(name).is_absolute() or re.match(r"^[A-Za-z]:", name) is not None
+    """Whether a metadata ``file`` value is a path rather than a bare file name.
+
+    Any separator, ``..`` or a drive letter makes it a path (an absolute path always has a
+    separator), without building a ``Path`` (called once per row of tables of 100,000 rows).
+    """
+    return "/" in name or "\\" in name or ".." in name or _DRIVE_RE.match(name) is not None
 
 
 def _read_source(source, encoding: str | None) -> tuple[str, list[str], list, list[str]]:

@@ -243,3 +243,40 @@ def test_dask_without_a_client_starts_a_local_cluster_and_closes_it(seed_raw, se
     result = pipeline.run(seed_raw, metadata=seed_metadata, scheduler="dask", n_jobs=1, chunk_size=2)
     assert _workers() <= before  # no scheduler or worker process left behind
     assert_same(result, pipeline.run(seed_raw, metadata=seed_metadata, scheduler="serial"))
+
+
+def test_list_pages_keeps_txt_files_in_name_order(tmp_path):
+    for name in ("b.txt", "A.TXT", "a.txt", ".txt", "notes.md", "c.txt.bak", "d."):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    (tmp_path / "folder.txt").mkdir()  # a folder is not a page, whatever its name
+    assert [p.name for p in pipeline.list_pages(tmp_path)] == ["A.TXT", "a.txt", "b.txt"]
+    assert all(p.parent == tmp_path for p in pipeline.list_pages(tmp_path))
+
+
+def test_read_metadata_rows_reads_rows_as_csv_dictreader_does(tmp_path, seed_metadata):
+    import csv
+
+    table = tmp_path / "metadata.csv"
+    table.write_text(
+        "file,date,date_precision,date_source,outlet,url,evidence\n"
+        "a.txt,2025-06-01,day,page,VNA,https://x/a,e\n"
+        "\n"                                               # blank line: no row
+        "b.txt,2025-06,month,page,VNA,https://x/b\n"       # short row: the evidence is missing
+        "a.txt,2016-01-01,day,page,CVN,https://x/a2,e\n"   # listed again: the first row counts
+        "c.txt,2025-01-01,day,page,\"Le Courrier, CVN\",u,e,extra\n",  # a quoted comma; a field too many
+        encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CorpusWarning)
+        fieldnames, rows = pipeline.read_metadata_rows(table)
+    expected = {}
+    with open(table, newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        for row in reader:
+            expected.setdefault(row["file"], tuple(row.get(c) for c in reader.fieldnames))
+    assert fieldnames == ["file", "date", "date_precision", "date_source", "outlet", "url", "evidence"]
+    assert rows == expected
+    assert rows["b.txt"][-1] is None and rows["a.txt"][1] == "2025-06-01"
+    assert rows["c.txt"][4] == "Le Courrier, CVN"
+    # the seed table: one row per page, values as written
+    fieldnames, rows = pipeline.read_metadata_rows(seed_metadata)
+    assert len(rows) == 5 and all(len(v) == len(fieldnames) for v in rows.values())
