@@ -228,14 +228,14 @@ def load_files(files: list, fieldnames: list, rows: dict) -> tuple[pd.DataFrame,
     """
     from analysis.corpus import load_corpus
 
+    files = [p if isinstance(p, Path) else Path(p) for p in files]
+    paths = {p.name: p for p in files}
     metadata = None
     if fieldnames:
-        metadata = pd.DataFrame([rows[Path(p).name] for p in files if Path(p).name in rows], columns=fieldnames,
-                                dtype=str)
+        metadata = pd.DataFrame([rows[p.name] for p in files if p.name in rows], columns=fieldnames, dtype=str)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        units = load_corpus(files=[Path(p) for p in files], metadata=metadata, on_error="warn")
-    paths = {Path(p).name: Path(p) for p in files}
+        units = load_corpus(files=files, metadata=metadata, on_error="warn")
     messages = []
     for w in caught:
         text = str(w.message)
