@@ -148,20 +148,42 @@ def _suffix(name: str) -> str:
 def chunk_files(files: list, chunk_size: int = 2000, n_jobs: int = 1) -> list[list]:
     """Cut ``files`` into chunks of ``chunk_size``, or fewer when that gives every worker one.
 
+    A long stream (more than ``2 * n_jobs`` chunks) ends in smaller chunks: the pages of its last
+    ``n_jobs`` chunks are cut into ``4 * n_jobs`` chunks of about equal size, so that the workers
+    finish within a quarter of a chunk of each other instead of one worker running the last whole
+    chunk alone (about 3 s of a 2-core run at 100,000 pages). The order of the pages is kept, and
+    the result of :func:`run` does not depend on the chunks.
+
     Parameters
     ----------
     files : list
     chunk_size : int, default 2000
+        Pages per chunk, at most.
     n_jobs : int, default 1
+        Workers the chunks are shared among.
 
     Returns
     -------
     list of list
+        Non-empty chunks whose concatenation is ``files``.
+
+    Examples
+    --------
+    >>> [len(c) for c in chunk_files(list(range(10_000)), 2000, n_jobs=2)]
+    [2000, 2000, 2000, 500, 500, 500, 500, 500, 500, 500, 500]
+    >>> [len(c) for c in chunk_files(list(range(4_000)), 2000, n_jobs=2)]
+    [2000, 2000]
     """
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be at least 1, not {chunk_size}")
     size = max(1, min(chunk_size, -(-len(files) // max(1, n_jobs))))
-    return [files[i:i + size] for i in range(0, len(files), size)]
+    chunks = [files[i:i + size] for i in range(0, len(files), size)]
+    if n_jobs > 1 and len(chunks) > 2 * n_jobs:
+        start = (len(chunks) - n_jobs) * size
+        tail, pieces = len(files) - start, 4 * n_jobs
+        bounds = [start + round(k * tail / pieces) for k in range(pieces + 1)]
+        chunks = chunks[:-n_jobs] + [files[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]
+    return chunks
 
 
 def read_metadata_rows(metadata) -> tuple[list[str], dict[str, dict]]:

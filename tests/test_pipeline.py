@@ -56,7 +56,7 @@ def test_dask_on_a_two_worker_local_cluster_equals_joblib(corpus, joblib_result)
     ran = [t for t in stream.data if "process_task" in str(t["key"]) or "map" in str(t["key"])]
     assert len(ran) >= 5
     assert {t["worker"] for t in ran} <= workers
-    assert result.n_chunks == 5
+    assert result.n_chunks == len(pipeline.chunk_files(pipeline.list_pages(corpus / "raw"), 45, 2)) == 11
     assert_same(result, joblib_result)
     assert by_address.n_chunks == 2
     assert_same(by_address, joblib_result)
@@ -280,3 +280,24 @@ def test_read_metadata_rows_reads_rows_as_csv_dictreader_does(tmp_path, seed_met
     # the seed table: one row per page, values as written
     fieldnames, rows = pipeline.read_metadata_rows(seed_metadata)
     assert len(rows) == 5 and all(len(v) == len(fieldnames) for v in rows.values())
+
+
+@pytest.mark.parametrize("n_files, chunk_size, n_jobs", [
+    (100_000, 2000, 2), (10_000, 2000, 2), (10_001, 2000, 3), (4_000, 2000, 2), (200, 45, 2), (9, 2, 2),
+    (5, 2, 2), (7, 10, 1), (3, 1, 4), (0, 10, 2)])
+def test_chunk_files_cuts_in_order_and_ends_a_long_stream_in_small_chunks(n_files, chunk_size, n_jobs):
+    files = list(range(n_files))
+    chunks = pipeline.chunk_files(files, chunk_size, n_jobs)
+    assert [f for chunk in chunks for f in chunk] == files
+    assert all(0 < len(chunk) <= chunk_size for chunk in chunks)
+    full = -(-n_files // max(1, min(chunk_size, -(-n_files // n_jobs)))) if n_files else 0
+    if n_jobs > 1 and full > 2 * n_jobs:
+        # the pages of the last n_jobs chunks, in 4 * n_jobs chunks of about equal size
+        head, tail = chunks[:full - n_jobs], chunks[full - n_jobs:]
+        assert len(tail) == min(4 * n_jobs, sum(map(len, tail)))
+        assert max(map(len, tail)) - min(map(len, tail)) <= 1
+        assert all(len(c) == len(head[0]) for c in head)
+        assert max(map(len, tail)) < len(head[0]) or len(head[0]) == 1
+    else:
+        assert len(chunks) == full
+        assert all(len(c) == len(chunks[0]) for c in chunks[:-1])
