@@ -225,11 +225,13 @@ def _has_image_mark(text: str) -> bool:
 
 
 def _has_credit(text: str) -> bool:
+    # the literals of _CREDIT_WORDS and _SOURCE_WORDS tested inline: this runs on every paragraph
     tail = text[-_CREDIT_TAIL:]
-    if _may_hold(tail, _CREDIT_WORDS) and CREDIT_RE.search(tail) is not None:
+    if (("Photo" in tail or "PHOTO" in tail or "Ảnh" in tail or "Crédit" in tail)
+            and CREDIT_RE.search(tail) is not None):
         return True
-    return (_may_hold(tail, _SOURCE_WORDS) and SOURCE_CREDIT_RE.search(tail) is not None
-            and count_words(text) <= CAPTION_MAX_WORDS)
+    return (("Source" in tail or "SOURCE" in tail or "Nguồn" in tail)
+            and SOURCE_CREDIT_RE.search(tail) is not None and count_words(text) <= CAPTION_MAX_WORDS)
 
 
 def _is_credit_only(text: str) -> bool:
@@ -245,7 +247,8 @@ def _is_table_row(text: str) -> bool:
 
 
 def _is_caption(paragraph: str) -> bool:
-    return _has_image_mark(paragraph) or _has_credit(paragraph) or _is_table_row(paragraph)
+    return (("ảnh" in paragraph and IMAGE_MARK_RE.search(paragraph) is not None) or _has_credit(paragraph)
+            or paragraph[:1] == "|" or paragraph[-1:] == "|")
 
 
 def _caption_text(paragraph: str) -> str:
@@ -256,8 +259,49 @@ def _caption_text(paragraph: str) -> str:
     return " ".join(cleaned.split())
 
 
+#: Cheap necessary conditions tried before the regular expressions of :func:`_line_kind` (most
+#: lines are prose and fail all of them): the characters that can open a ``Voir plus`` or a
+#: ``source`` line (the patterns ignore case: ``ſ`` matches ``s``), that can open a sign-off (a
+#: dash or period, white space, an agency's capital) and end one (a capital, a period), and that
+#: can end a date line (a digit, the ``T``/``C`` of ``GMT``/``UTC``, a closing parenthesis).
+_VOIR_FIRST = frozenset("vV")
+_SOURCE_FIRST = frozenset("sSſ")
+_SIGNOFF_FIRST = frozenset("-–—.ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_SIGNOFF_LAST = frozenset(".ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_DATE_LAST = frozenset(")tTcC")
+
+
 def _line_kind(line: str) -> str:
-    """Kind of a single stripped line before paragraph assembly."""
+    """Kind of a single stripped line (no line break in it) before paragraph assembly.
+
+    The rules are tried in order, each regular expression only when the line passes a cheap
+    test that every match passes (first or last character, a literal it must contain).
+    """
+    first, last = line[:1], line[-1:]
+    if first in _VOIR_FIRST and VOIR_PLUS_RE.match(line):
+        return "voir_plus"
+    if first == ">" and LINK_RE.match(line):
+        return "link"
+    if " " not in line and IMAGE_RE.match(line):
+        return "image_file"
+    if "![" in line and IMAGE_MARKUP_LINE_RE.match(line):
+        return "image_markup"
+    if "---" in line and TABLE_RULE_RE.match(line):
+        return "markup"
+    if first == "|" or last == "|":
+        return "table_row"
+    if first in _SOURCE_FIRST and SOURCE_RE.match(line):
+        return "source"
+    if (last in _SIGNOFF_LAST and (first in _SIGNOFF_FIRST or first.isspace())
+            and SIGNOFF_LINE_RE.match(line)):
+        return "signoff"
+    if (last in _DATE_LAST or last.isdecimal()) and DATE_LINE_RE.match(line):
+        return "date_line"
+    return "text"
+
+
+def _line_kind_reference(line: str) -> str:
+    """:func:`_line_kind` without its shortcuts: every rule's regular expression, in order (for tests)."""
     if VOIR_PLUS_RE.match(line):
         return "voir_plus"
     if LINK_RE.match(line):
@@ -321,30 +365,26 @@ def _assemble(lines: list[str]) -> list[tuple[str, str]]:
     Table rows stand alone as ``text`` paragraphs (:func:`_is_caption` makes them captions).
     """
     out: list[tuple[str, str]] = []
-    current: list[str] = []
-
-    def flush():
-        if current:
-            out.append(("text", " ".join(current)))
-            current.clear()
-
+    current: list[str] = []  # the paragraph in progress
     for line in lines:
         if not line:
-            flush()
+            if current:
+                out.append(("text", " ".join(current)))
+                current = []
             continue
         kind = _line_kind(line)
-        if kind == "table_row":
-            flush()
-            out.append(("text", line))
-        elif kind != "text":
-            flush()
-            out.append((kind, line))
-        elif current and _continues(current, line):
+        if kind == "text" and current and _continues(current, line):
             current.append(line)
-        else:
-            flush()
+            continue
+        if current:
+            out.append(("text", " ".join(current)))
+            current = []
+        if kind == "text":
             current.append(line)
-    flush()
+        else:  # a table row stands alone as text; any other kind stands alone as itself
+            out.append(("text" if kind == "table_row" else kind, line))
+    if current:
+        out.append(("text", " ".join(current)))
     return out
 
 
@@ -544,14 +584,14 @@ def parse_page(text: str) -> Page:
        headline rather than a lead.
     """
     page = Page()
-    lines = [line.strip() for line in text.split("\n")]
+    lines = list(map(str.strip, text.split("\n")))
     i = next((k for k, line in enumerate(lines) if line), len(lines))
     if i < len(lines):
         rest = _parse_header(lines[i], page)
         lines = lines[i + 1 :]
         if rest:
             lines.insert(0, rest)
-    paras = _assemble(_split_markup(lines))
+    paras = _assemble(_split_markup(lines) if "![" in text else lines)  # no markup to split off
     split = next((k for k, (kind, _) in enumerate(paras) if kind == "voir_plus"), len(paras))
     _parse_article(_mark_head(paras[:split], page), page)
     if split < len(paras):
@@ -653,10 +693,13 @@ def _count_suspect_captions(items: list[list[str]]) -> int:
 REPEAT_THRESHOLD = 0.8
 
 
+_WORD_CHARS_RE = re.compile(r"\w+")
+
+
 def _repeats(lead: str, paragraph: str, threshold: float = REPEAT_THRESHOLD) -> bool:
     """Whether ``paragraph`` restates ``lead``: most of the lead's distinct words recur in it."""
-    lead_words = {w.casefold() for w in re.findall(r"\w+", normalize(lead))}
-    para_words = {w.casefold() for w in re.findall(r"\w+", normalize(paragraph))}
+    lead_words = set(map(str.casefold, set(_WORD_CHARS_RE.findall(normalize(lead)))))
+    para_words = set(map(str.casefold, set(_WORD_CHARS_RE.findall(normalize(paragraph)))))
     return bool(lead_words) and len(lead_words & para_words) >= threshold * len(lead_words)
 
 
@@ -782,7 +825,14 @@ NOT_RUN_TOGETHER = frozenset(
     "desdites lesdits lesdites ladite audit auxdits ensemble autour autant enfin envers lesquels "
     "lesquelles desquels desquelles auxquels auxquelles duquel entretemps".split()
 )
-_LOWER_WORD_RE = re.compile(rf"(?<!\w)[a-zà-öø-ÿœæ]{{{RUN_TOGETHER_MIN_LETTERS},}}(?!\w)")
+_LOWER = "a-zà-öø-ÿœæ"
+#: A maximal run of at least :data:`RUN_TOGETHER_MIN_LETTERS` lower-case letters, with no word
+#: character on either side. Written ``[L](?<!\w[L])[L]{n-1,}`` rather than ``(?<!\w)[L]{n,}``
+#: (the same matches): a pattern that opens with a character set lets the engine skip the
+#: positions that cannot start a match, about 15 % faster on a page.
+_LOWER_WORD_RE = re.compile(
+    rf"[{_LOWER}](?<!\w[{_LOWER}])[{_LOWER}]{{{RUN_TOGETHER_MIN_LETTERS - 1},}}(?!\w)"
+)
 
 
 @functools.lru_cache(maxsize=1)
@@ -859,13 +909,31 @@ def spacing_problems(text: str) -> dict:
         ``run_together_words`` (count of tokens, see :func:`run_together_split`) and
         ``examples`` (up to three run-together words, in page order).
     """
-    counts = collections.Counter(_LOWER_WORD_RE.findall(text))  # in page order (dicts keep it)
-    found = [w for w in counts if run_together_split(w)]
+    words = _LOWER_WORD_RE.findall(text)
+    new = set(words)
+    new -= _CLEAN_WORDS
+    found, n_found = [], 0
+    if new:
+        suspects = {w for w in new if run_together_split(w)}
+        if len(_CLEAN_WORDS) < _CLEAN_WORDS_MAX:
+            _CLEAN_WORDS.update(new - suspects)
+        if suspects:
+            counts = collections.Counter(words)  # in page order (dicts keep it)
+            found = [w for w in counts if w in suspects]
+            n_found = sum(counts[w] for w in found)
     return {
         "missing_space_after_period": len(_missing_space_ends(text)),
-        "run_together_words": sum(counts[w] for w in found),
+        "run_together_words": n_found,
         "examples": found[:3],
     }
+
+
+#: Long lower-case words already found not to be run together (:func:`run_together_split` is
+#: None), shared by the pages a process reads: a page's words are checked in one set
+#: difference, and only new words reach the lexicon. At most :data:`_CLEAN_WORDS_MAX` words
+#: (a few tens of MB); past that, new words are checked on every page, with the same result.
+_CLEAN_WORDS: set[str] = set()
+_CLEAN_WORDS_MAX = 500_000
 
 
 def repair_spacing(text: str) -> tuple[str, int]:
