@@ -38,7 +38,7 @@ import pandas as pd
 from analysis.pages import (  # noqa: F401  (the page parser, re-exported for callers of analysis.corpus)
     decode_page, EXPECTED_NON_PAGES, Page, page_roles, parse_page, repair_spacing,
     RUN_TOGETHER_MIN_COUNT, run_together_split, SECTION_WORDS, spacing_problems, Teaser, _key,
-    _MD_IMAGE, _repeats, _Undecodable,
+    _MD_IMAGE, _repeats, _Undecodable, _decode,
 )
 from analysis.paths import METADATA, RAW
 from analysis.text import count_words
@@ -183,8 +183,10 @@ def _read_regular_file(path: Path) -> bytes:
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise IsADirectoryError(0, "not a regular file")
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            return handle.read()
+        parts = []
+        while chunk := os.read(fd, 1 << 20):  # os.read: no file object to build per page
+            parts.append(chunk)
+        return b"".join(parts)
     finally:
         os.close(fd)
 
@@ -326,14 +328,14 @@ def _read_page(path: Path, table: dict[str, dict], has_metadata: bool, repair: b
             row.update(status="undecodable", message=f"cannot be read: {exc.strerror or exc}")
         return row, None
     try:
-        text, note = decode_page(data)
+        text, note, utf8 = _decode(data)
     except _Undecodable as exc:
         row.update(status="undecodable", message=str(exc))
         return row, None
     if not text.strip():
         row.update(status="empty", message="empty or blank file")
         return row, None
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(text.encode("utf-8") if utf8 is None else utf8).hexdigest()
     if digest in seen:
         row.update(status="duplicate", message=f"same text as {seen[digest]}; loaded once, from {seen[digest]}")
         return row, None
@@ -406,12 +408,13 @@ def read_pages(
     report : pandas.DataFrame
         As :func:`load_report` returns it (one row per path).
     """
-    rows, pages, table = _read_pages(paths, metadata_table, repair_spacing)
-    return _units(pages, table), pd.DataFrame(rows, columns=REPORT_COLUMNS)
+    rows, pages, meta_rows = _read_pages(paths, metadata_table, repair_spacing)
+    return _units(pages, meta_rows), pd.DataFrame(rows, columns=REPORT_COLUMNS)
 
 
 def _read_pages(paths, metadata_table, repair: bool, digests: dict | None = None
-                ) -> tuple[list[dict], dict[str, Page], pd.DataFrame]:
+                ) -> tuple[list[dict], dict[str, Page], dict[str, dict]]:
+    """Report rows, parsed pages by file name, and the metadata rows by file name."""
     has_metadata = metadata_table is not None
     table = metadata_table if has_metadata else load_metadata(None)[0]
     rows, pages, seen, names = [], {}, {}, set()
@@ -438,12 +441,13 @@ def _read_pages(paths, metadata_table, repair: bool, digests: dict | None = None
             pages[name] = page
     if digests is not None:
         digests.update((name, digest) for digest, name in seen.items())
-    return rows, pages, table
+    return rows, pages, meta_rows
 
 
 def _scan(raw_dir, metadata, files=None, repair=False, digests=None
-          ) -> tuple[list[dict], dict[str, Page], pd.DataFrame, list[str]]:
-    """Read a folder (or the listed files); return report rows (name order), pages, metadata, problems."""
+          ) -> tuple[list[dict], dict[str, Page], dict[str, dict], list[str]]:
+    """Read a folder (or the listed files); return report rows (name order), pages, metadata rows
+    by file name, problems."""
     table, meta_problems = load_metadata(metadata)
     if files is None and raw_dir is not None and Path(raw_dir).is_file():
         files = [raw_dir]
@@ -452,7 +456,7 @@ def _scan(raw_dir, metadata, files=None, repair=False, digests=None
         paths, rows = list_pages(raw_dir)
     else:
         paths, rows = list(files), []
-    page_rows, pages, table = _read_pages(paths, table if metadata is not None else None, repair, digests)
+    page_rows, pages, meta_rows = _read_pages(paths, table if metadata is not None else None, repair, digests)
     rows = sorted(rows + page_rows, key=lambda r: r["file"]) if files is None else page_rows
     if files is None:
         present = {r["file"] for r in rows}
@@ -460,7 +464,7 @@ def _scan(raw_dir, metadata, files=None, repair=False, digests=None
             where = (" (a name with a folder part: only files directly inside the corpus folder are read)"
                      if "/" in name or "\\" in name else "")
             meta_problems.append(f"metadata lists {name}, which is not in {raw_dir.name}/{where}")
-    return rows, pages, table, meta_problems
+    return rows, pages, meta_rows, meta_problems
 
 
 def load_report(
@@ -615,7 +619,7 @@ def load_corpus(
         return load_source(raw_dir, format=format, metadata=metadata, on_error=on_error, **mapping)
     if mapping:
         raise TypeError(f"load_corpus: {', '.join(sorted(mapping))} apply to tables, not to page folders")
-    rows, pages, table, meta_problems = _scan(raw_dir, metadata, files, repair_spacing, digests)
+    rows, pages, meta_rows, meta_problems = _scan(raw_dir, metadata, files, repair_spacing, digests)
     if on_error == "raise" and meta_problems:
         from analysis.errors import MetadataError
 
@@ -632,7 +636,7 @@ def load_corpus(
             _warn(f"{label}: {row['status']}: {row['message']}")
     for problem in meta_problems:
         _warn(problem)
-    return _units(pages, table, related=related)
+    return _units(pages, meta_rows, related=related)
 
 
 def _other_source(source, format: str | None) -> bool:
@@ -673,14 +677,14 @@ def _stem(name: str) -> str:
     return name[:i] if 0 < i < len(name) - 1 else name
 
 
-def _units(pages: dict[str, Page], table: pd.DataFrame, *, related: bool = True) -> pd.DataFrame:
-    """Build the units table from parsed pages (file order) and the metadata table.
+def _units(pages: dict[str, Page], table: dict[str, dict], *, related: bool = True) -> pd.DataFrame:
+    """Build the units table from parsed pages (file order) and the metadata rows by file name
+    (``table.to_dict("index")`` of the metadata table).
 
     ``related=False`` builds the article units only (the rows are the same as the article rows
     of the full table)."""
     articles, teasers = [], {}
     title_to_article = {}
-    table = table.to_dict("index")
     meta_titles = {name: _metadata_value(table, name, "title") for name in pages}
     for name, page in pages.items():
         doc_id = _stem(name)
