@@ -77,6 +77,39 @@ def normalize(text: str) -> str:
     return "\n".join(line.strip() for line in text.split("\n"))
 
 
+_WORD_CHARS_RE = re.compile(r"\w+")
+
+
+def folded_words(text: str) -> set[str]:
+    """The distinct case-folded ``\\w+`` runs of ``normalize(text)``, without building it.
+
+    Only the steps of :func:`normalize` that can change a run of word characters are applied:
+    NFC, removing zero-width characters (which can join two runs) and folding apostrophes
+    (``ʼ`` and ``ʹ`` are letters). The others (line ends, horizontal spaces, stripping lines) turn
+    non-word characters into non-word characters or drop them, and leave every run as it is.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    set of str
+        ``{w.casefold() for w in re.findall(r"\\w+", normalize(text))}``.
+
+    Examples
+    --------
+    >>> sorted(folded_words("L\u2019IA\u00a0souveraine, l'IA"))
+    ['ia', 'l', 'souveraine']
+    """
+    text = unicodedata.normalize("NFC", text)
+    if _holds(text, _ZERO_WIDTH):
+        text = unicodedata.normalize("NFC", _ZERO_WIDTH_RE.sub("", text))
+    if _holds(text, APOSTROPHES):
+        text = _APOSTROPHE_RE.sub("'", text)
+    return set(map(str.casefold, set(_WORD_CHARS_RE.findall(text))))
+
+
 #: A word for counting purposes: a run of letters/digits, hyphenated compounds counted once.
 #: Elided articles count as words of their own (``l'IA`` is two words), as in token counts.
 WORD_RE = re.compile(r"\w+(?:-\w+)*")

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from analysis.paths import CHECKSUMS
+from analysis.normalize import folded_words
 from analysis.text import count_words, load_stopwords, normalize
 
 # --------------------------------------------------------------------------------------------
@@ -690,7 +691,9 @@ _CREDIT_IN_TEXT_RE = re.compile(
 )
 
 
-_CREDIT_HINTS = re.compile(r"Photo|PHOTO|Ảnh|ảnh|Source|SOURCE|Nguồn")
+#: Literals one of which every match of :data:`_CREDIT_IN_TEXT_RE` holds (``in`` tests before
+#: the regex).
+_CREDIT_HINT_WORDS = ("Photo", "PHOTO", "Ảnh", "ảnh", "Source", "SOURCE", "Nguồn")
 
 
 def _count_suspect_captions(items: list[list[str]]) -> int:
@@ -705,7 +708,7 @@ def _count_suspect_captions(items: list[list[str]]) -> int:
             k + 1 < len(items) and items[k + 1][0] == "caption" and _is_credit_only(items[k + 1][1])
             and count_words(para) <= CAPTION_MAX_WORDS
         )
-        if above_credit or (_CREDIT_HINTS.search(para) and _CREDIT_IN_TEXT_RE.search(para)):
+        if above_credit or (_may_hold(para, _CREDIT_HINT_WORDS) and _CREDIT_IN_TEXT_RE.search(para)):
             count += 1
     return count
 
@@ -716,13 +719,10 @@ def _count_suspect_captions(items: list[list[str]]) -> int:
 REPEAT_THRESHOLD = 0.8
 
 
-_WORD_CHARS_RE = re.compile(r"\w+")
-
-
 def _repeats(lead: str, paragraph: str, threshold: float = REPEAT_THRESHOLD) -> bool:
     """Whether ``paragraph`` restates ``lead``: most of the lead's distinct words recur in it."""
-    lead_words = set(map(str.casefold, set(_WORD_CHARS_RE.findall(normalize(lead)))))
-    para_words = set(map(str.casefold, set(_WORD_CHARS_RE.findall(normalize(paragraph)))))
+    lead_words = folded_words(lead)  # the case-folded words of normalize(lead)
+    para_words = folded_words(paragraph)
     return bool(lead_words) and len(lead_words & para_words) >= threshold * len(lead_words)
 
 
