@@ -811,6 +811,9 @@ def page_roles(text: str) -> pd.DataFrame:
 #: (``VnExpress.Net``, ``.vn``, ``.com``...), or after an abbreviation in
 #: :data:`SPACING_ABBREVIATIONS`. Decimals and acronyms (``3.5``, ``U.S.``) never match.
 MISSING_SPACE_RE = re.compile(r"[.!?…](?=[A-ZÀ-ÖØ-ÞŒÆ][a-zà-öø-ÿœæ])")
+#: :data:`MISSING_SPACE_RE` split by its first character: a pattern that opens with one literal
+#: is scanned for much faster than one that opens with a set, and most pages have no match.
+_MISSING_SPACE_GATES = tuple(re.compile(rf"{re.escape(c)}(?=[A-ZÀ-ÖØ-ÞŒÆ][a-zà-öø-ÿœæ])") for c in ".!?…")
 _LOWER_LETTER_RE = re.compile(r"[a-zà-öø-ÿœæ]{2}")
 _URL_HINT_RE = re.compile(r"://|www\.|@", re.IGNORECASE)
 _DOMAIN_AFTER_RE = re.compile(r"\.(?:vn|com|net|org|fr|gov|edu|info|io|int|eu|asia)\b", re.IGNORECASE)
@@ -897,6 +900,14 @@ def run_together_split(word: str) -> tuple[str, str] | None:
     return None
 
 
+def _may_lack_space(text: str) -> bool:
+    """Whether :data:`MISSING_SPACE_RE` matches anywhere in ``text`` (its four literal forms)."""
+    for gate in _MISSING_SPACE_GATES:
+        if gate.search(text) is not None:
+            return True
+    return False
+
+
 def _missing_space_ends(text: str) -> list[int]:
     """Positions right after each sentence end that lacks its space (see :data:`MISSING_SPACE_RE`)."""
     out = []
@@ -933,8 +944,7 @@ def spacing_problems(text: str) -> dict:
         ``examples`` (up to three run-together words, in page order).
     """
     words = _LOWER_WORD_AFTER_RE.findall(" " + text)  # = _LOWER_WORD_RE.findall(text)
-    new = set(words)
-    new -= _CLEAN_WORDS
+    new = set(words).difference(_CLEAN_WORDS)  # iterates over the page's words, not the cache
     found, n_found = [], 0
     if new:
         suspects = {w for w in new if run_together_split(w)}
@@ -945,7 +955,7 @@ def spacing_problems(text: str) -> dict:
             found = [w for w in counts if w in suspects]
             n_found = sum(counts[w] for w in found)
     return {
-        "missing_space_after_period": len(_missing_space_ends(text)),
+        "missing_space_after_period": len(_missing_space_ends(text)) if _may_lack_space(text) else 0,
         "run_together_words": n_found,
         "examples": found[:3],
     }
