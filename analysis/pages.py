@@ -623,6 +623,20 @@ def parse_page(text: str) -> Page:
     return page
 
 
+_ASCII_UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _may_end_with_signoff(para: str) -> bool:
+    """Whether :data:`SIGNOFF_TAIL_RE` can match ``para``: a match ends with an agency's capital
+    letter, then an optional period, then the end (``$``: or a final line break). The regex opens
+    with a look-behind, so a search tries every position of the paragraph; this test is one."""
+    if para.endswith("\n"):
+        para = para[:-1]
+    if para.endswith("."):
+        para = para[:-1]
+    return para[-1:] in _ASCII_UPPER
+
+
 def _parse_article(paras: list[tuple[str, str]], page: Page) -> None:
     """Fill the article fields of ``page`` from the paragraphs before ``Voir plus``."""
     # First pass: classify; prose paragraphs are kept with their position for the lead rule.
@@ -670,7 +684,7 @@ def _parse_article(paras: list[tuple[str, str]], page: Page) -> None:
             if page.lead and _repeats(page.lead, para):
                 page.lead_repeated = True
         signoff = None
-        if k == last_body:
+        if k == last_body and _may_end_with_signoff(para):
             signoff = SIGNOFF_TAIL_RE.search(para)
         if signoff:
             page.signoff = signoff["signoff"].strip()

@@ -82,6 +82,20 @@ def test_line_kinds_of_the_seed_pages_match_the_plain_rules(seed_raw):
                 assert pages._line_kind(line) == pages._line_kind_reference(line), (path.name, line)
 
 
+@SETTINGS
+@given(para=st.lists(st.sampled_from(["Le ministre a parlé", ".", " ", "-", "–", "VNA", "CVN", "NDEL/", "/VNA", "TTXVN",
+                                      "\n", ")", "»", "vna", "X"]), max_size=8).map("".join))
+def test_the_signoff_gate_admits_every_paragraph_the_rule_matches(para):
+    if pages.SIGNOFF_TAIL_RE.search(para):
+        assert pages._may_end_with_signoff(para)
+
+
+@pytest.mark.parametrize("para", ["Le ministre a parlé. -NDEL/VNA", "Fin.-VNA", "Fin. - VNA.", "Fin. VNA/CVN",
+                                  "Fin.\u2013VOV/VNA\n", "Fin. TTXVN"])
+def test_the_signoff_gate_admits_real_signoffs(para):
+    assert pages.SIGNOFF_TAIL_RE.search(para) and pages._may_end_with_signoff(para)
+
+
 # -- lost spaces ----------------------------------------------------------------------------------
 
 WORDY = st.lists(st.sampled_from(list("abcdeéèœæàùzKÉ_1-’' \n.,(") + ["ß", "\u0301", "du", "de",
