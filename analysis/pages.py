@@ -867,6 +867,10 @@ NOT_RUN_TOGETHER = frozenset(
 )
 #: A run of at least :data:`RUN_TOGETHER_MIN_LETTERS` lower-case letters with no word character
 #: on either side: the words :func:`run_together_split` checks.
+#: The glue words as tuples for ``str.startswith`` / ``str.endswith``: a word that neither opens
+#: with a word of :data:`GLUE_BEFORE` nor ends with one of :data:`GLUE_AFTER` has no split.
+_GLUE_BEFORE_TUPLE = tuple(sorted(GLUE_BEFORE))
+_GLUE_AFTER_TUPLE = tuple(sorted(GLUE_AFTER))
 _LOWER_WORD_RE = re.compile(rf"(?<!\w)[a-zà-öø-ÿœæ]{{{RUN_TOGETHER_MIN_LETTERS},}}(?!\w)")
 #: The same words, found from the non-word character before each (group 1; search ``" " + text``
 #: so that a word opening the text has one): ``findall(" " + text)`` equals
@@ -901,7 +905,11 @@ def run_together_split(word: str) -> tuple[str, str] | None:
     >>> run_together_split("gouvernement") is None
     True
     """
-    if len(word) < RUN_TOGETHER_MIN_LETTERS or not word.islower() or _known_word(word):
+    if len(word) < RUN_TOGETHER_MIN_LETTERS or not word.islower():
+        return None
+    if not (word.startswith(_GLUE_BEFORE_TUPLE) or word.endswith(_GLUE_AFTER_TUPLE)):
+        return None  # no split below can succeed: spare the lexicon look-up
+    if _known_word(word):
         return None
     for i in range(2, len(word) - 1):
         left, right = word[:i], word[i:]

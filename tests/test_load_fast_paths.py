@@ -109,6 +109,39 @@ def test_long_lower_case_words_are_found_from_the_character_before_them(text):
     assert pages._LOWER_WORD_AFTER_RE.findall(" " + text) == pages._LOWER_WORD_RE.findall(text)
 
 
+def _run_together_reference(word):
+    """run_together_split as first written: the lexicon first, then every split point."""
+    if len(word) < pages.RUN_TOGETHER_MIN_LETTERS or not word.islower() or pages._known_word(word):
+        return None
+    for i in range(2, len(word) - 1):
+        left, right = word[:i], word[i:]
+        if left in pages.GLUE_BEFORE and len(right) >= pages.RUN_TOGETHER_MIN_PART and pages._known_word(right):
+            if left in ("de", "et") and pages._known_word(left.replace("e", "é", 1) + right):
+                continue
+            return left, right
+        if right in pages.GLUE_AFTER and len(left) >= pages.RUN_TOGETHER_MIN_PART and pages._known_word(left):
+            return left, right
+    return None
+
+
+GLUED = st.tuples(st.sampled_from(sorted(pages.GLUE_WORDS) + ["", "", "x", "dé", "ét"]),
+                  st.sampled_from(["gouvernement", "numérique", "finition", "tranger", "coopération", "xyzxyzxyz",
+                                   "bout", "partout", "ensemble", "lesquels", "de", "du", "Gouvernement"]),
+                  st.sampled_from(sorted(pages.GLUE_WORDS) + ["", "", "s", "e"])).map("".join)
+
+
+@SETTINGS
+@given(word=GLUED)
+def test_run_together_split_matches_the_rule_as_first_written(word):
+    assert pages.run_together_split(word) == _run_together_reference(word)
+
+
+@pytest.mark.parametrize("word", ["dugouvernement", "numériquedu", "lacoopération", "definition", "etranger",
+                                  "gouvernement", "partout", "desquels", "gouvernementsur", "xdugouvernement"])
+def test_run_together_split_matches_the_rule_as_first_written_on_examples(word):
+    assert pages.run_together_split(word) == _run_together_reference(word)
+
+
 def _spacing_reference(text):
     """spacing_problems as first written: every word through run_together_split, no cache."""
     counts = collections.Counter(pages._LOWER_WORD_RE.findall(text))
