@@ -986,9 +986,9 @@ def spacing_problems(text: str) -> dict:
 #: Long lower-case words already found not to be run together (:func:`run_together_split` is
 #: None), shared by the pages a process reads: a page's words are checked in one set
 #: difference, and only new words reach the lexicon. At most :data:`_CLEAN_WORDS_MAX` words
-#: (a few tens of MB); past that, new words are checked on every page, with the same result.
+#: (about 20 MB per process); past that, new words are checked on every page, with the same result.
 _CLEAN_WORDS: set[str] = set()
-_CLEAN_WORDS_MAX = 500_000
+_CLEAN_WORDS_MAX = 200_000
 
 
 def repair_spacing(text: str) -> tuple[str, int]:
