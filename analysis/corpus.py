@@ -38,7 +38,7 @@ import pandas as pd
 from analysis.pages import (  # noqa: F401  (the page parser, re-exported for callers of analysis.corpus)
     decode_page, EXPECTED_NON_PAGES, Page, page_roles, parse_page, repair_spacing,
     RUN_TOGETHER_MIN_COUNT, run_together_split, SECTION_WORDS, spacing_problems, Teaser, _key,
-    _MD_IMAGE, _repeats, _Undecodable,
+    _MD_IMAGE, _repeats, _Undecodable, _decode,
 )
 from analysis.paths import METADATA, RAW
 from analysis.text import count_words
@@ -183,8 +183,10 @@ def _read_regular_file(path: Path) -> bytes:
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise IsADirectoryError(0, "not a regular file")
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            return handle.read()
+        parts = []
+        while chunk := os.read(fd, 1 << 20):  # os.read: no file object to build per page
+            parts.append(chunk)
+        return b"".join(parts)
     finally:
         os.close(fd)
 
@@ -312,7 +314,8 @@ def page_quality(page: Page, spacing: dict | None = None) -> list[tuple[str, str
 
 def _read_page(path: Path, table: dict[str, dict], has_metadata: bool, repair: bool, seen: dict):
     """Read, decode and parse one page; return its report row and its Page (None if not loaded)."""
-    row = {"file": path.name, "status": "ok", "message": "", "n_units": 0, "quality": ""}
+    name = path.name
+    row = {"file": name, "status": "ok", "message": "", "n_units": 0, "quality": ""}
     try:
         data = _read_regular_file(path)
     except IsADirectoryError:
@@ -325,18 +328,18 @@ def _read_page(path: Path, table: dict[str, dict], has_metadata: bool, repair: b
             row.update(status="undecodable", message=f"cannot be read: {exc.strerror or exc}")
         return row, None
     try:
-        text, note = decode_page(data)
+        text, note, utf8 = _decode(data)
     except _Undecodable as exc:
         row.update(status="undecodable", message=str(exc))
         return row, None
     if not text.strip():
         row.update(status="empty", message="empty or blank file")
         return row, None
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(text.encode("utf-8") if utf8 is None else utf8).hexdigest()
     if digest in seen:
         row.update(status="duplicate", message=f"same text as {seen[digest]}; loaded once, from {seen[digest]}")
         return row, None
-    seen[digest] = path.name
+    seen[digest] = name
     spacing = spacing_problems(text)
     if repair and spacing["missing_space_after_period"]:
         text, _ = repair_spacing(text)
@@ -345,11 +348,10 @@ def _read_page(path: Path, table: dict[str, dict], has_metadata: bool, repair: b
     flags = []
     if "fallback" in note:
         flags.append(("encoding_fallback", f"decoded with {note}: check accents"))
-    listed = path.name in table
-    if has_metadata and not listed:
+    if has_metadata and name not in table:
         flags.append(("metadata_missing",
                       "no row in the metadata table: outlet unknown, date only if the page states one"))
-    meta_date = _metadata_value(table, path.name, "date")
+    meta_date = _metadata_value(table, name, "date")
     if page.date and meta_date is not None and not meta_date.strftime("%Y-%m-%d").startswith(page.date):
         flags.append(("date_mismatch",
                       f"page states {page.date} but metadata says {meta_date:%Y-%m-%d}; the page's date is used"))
@@ -358,7 +360,7 @@ def _read_page(path: Path, table: dict[str, dict], has_metadata: bool, repair: b
     if not page.date and meta_date is None:
         flags.append(("date_missing", "no date: neither the page nor the metadata table states one"))
     quality = page_quality(page, spacing)
-    meta_title = _metadata_value(table, path.name, "title")
+    meta_title = _metadata_value(table, name, "title")
     if meta_title is not None:
         quality = [(f, n) for f, n in quality if f not in ("title_missing", "title_inferred")]
         if page.title and _key(page.title) != _key(str(meta_title)):
@@ -406,37 +408,46 @@ def read_pages(
     report : pandas.DataFrame
         As :func:`load_report` returns it (one row per path).
     """
-    rows, pages, table = _read_pages(paths, metadata_table, repair_spacing)
-    return _units(pages, table), pd.DataFrame(rows, columns=REPORT_COLUMNS)
+    rows, pages, meta_rows = _read_pages(paths, metadata_table, repair_spacing)
+    return _units(pages, meta_rows), pd.DataFrame(rows, columns=REPORT_COLUMNS)
 
 
-def _read_pages(paths, metadata_table, repair: bool) -> tuple[list[dict], dict[str, Page], pd.DataFrame]:
+def _read_pages(paths, metadata_table, repair: bool, digests: dict | None = None
+                ) -> tuple[list[dict], dict[str, Page], dict[str, dict]]:
+    """Report rows, parsed pages by file name, and the metadata rows by file name."""
     has_metadata = metadata_table is not None
     table = metadata_table if has_metadata else load_metadata(None)[0]
     rows, pages, seen, names = [], {}, {}, set()
     meta_rows = table.to_dict("index")
-    for path in map(Path, paths):
-        if path.name in names:
-            rows.append({"file": path.name, "status": "refused", "n_units": 0, "quality": "",
+    for path in paths:
+        if not isinstance(path, Path):
+            path = Path(path)
+        name = path.name
+        if name in names:
+            rows.append({"file": name, "status": "refused", "n_units": 0, "quality": "",
                          "message": "same file name as an earlier page: file names identify pages"})
             continue
-        names.add(path.name)
+        names.add(name)
         try:
             reason = _not_read(path, os.lstat(path))
         except OSError as exc:
             reason = ("undecodable", f"cannot be read: {exc.strerror or exc}")
         if reason is not None:
-            rows.append({"file": path.name, "status": reason[0], "message": reason[1], "n_units": 0, "quality": ""})
+            rows.append({"file": name, "status": reason[0], "message": reason[1], "n_units": 0, "quality": ""})
             continue
         row, page = _read_page(path, meta_rows, has_metadata, repair, seen)
         rows.append(row)
         if page is not None:
-            pages[path.name] = page
-    return rows, pages, table
+            pages[name] = page
+    if digests is not None:
+        digests.update((name, digest) for digest, name in seen.items())
+    return rows, pages, meta_rows
 
 
-def _scan(raw_dir, metadata, files=None, repair=False) -> tuple[list[dict], dict[str, Page], pd.DataFrame, list[str]]:
-    """Read a folder (or the listed files); return report rows (name order), pages, metadata, problems."""
+def _scan(raw_dir, metadata, files=None, repair=False, digests=None
+          ) -> tuple[list[dict], dict[str, Page], dict[str, dict], list[str]]:
+    """Read a folder (or the listed files); return report rows (name order), pages, metadata rows
+    by file name, problems."""
     table, meta_problems = load_metadata(metadata)
     if files is None and raw_dir is not None and Path(raw_dir).is_file():
         files = [raw_dir]
@@ -445,7 +456,7 @@ def _scan(raw_dir, metadata, files=None, repair=False) -> tuple[list[dict], dict
         paths, rows = list_pages(raw_dir)
     else:
         paths, rows = list(files), []
-    page_rows, pages, table = _read_pages(paths, table if metadata is not None else None, repair)
+    page_rows, pages, meta_rows = _read_pages(paths, table if metadata is not None else None, repair, digests)
     rows = sorted(rows + page_rows, key=lambda r: r["file"]) if files is None else page_rows
     if files is None:
         present = {r["file"] for r in rows}
@@ -453,7 +464,7 @@ def _scan(raw_dir, metadata, files=None, repair=False) -> tuple[list[dict], dict
             where = (" (a name with a folder part: only files directly inside the corpus folder are read)"
                      if "/" in name or "\\" in name else "")
             meta_problems.append(f"metadata lists {name}, which is not in {raw_dir.name}/{where}")
-    return rows, pages, table, meta_problems
+    return rows, pages, meta_rows, meta_problems
 
 
 def load_report(
@@ -520,6 +531,8 @@ def load_corpus(
     files: list[Path | str] | None = None,
     repair_spacing: bool = False,
     format: str | None = None,
+    related: bool = True,
+    digests: dict | None = None,
     **mapping,
 ) -> pd.DataFrame:
     """Load every page of ``raw_dir`` (or any other source) into a table of units.
@@ -550,6 +563,14 @@ def load_corpus(
         Insert the missing space after a sentence end (``loi.Elles`` -> ``loi. Elles``) before
         parsing (:func:`repair_spacing`). Off by default; either way the count is in the load
         report (``missing_space_after_period=N``).
+    related : bool
+        False: return the article units only (pages are parsed and checked, and warned about,
+        exactly as with True, but no ``related`` unit is built or word-counted), for callers that
+        keep the articles only (the streamed pipeline). Pages only.
+    digests : dict, optional
+        When given, filled with the SHA-256 (hex) of the decoded text of every loaded page, by
+        file name: the loader's duplicate key, for callers that look for duplicates across
+        several calls. Pages only.
 
     Returns
     -------
@@ -592,10 +613,13 @@ def load_corpus(
 
         if metadata is METADATA:
             metadata = None  # the project's metadata table describes data/raw's pages only
+        if not related or digests is not None:
+            raise TypeError("load_corpus: related=False and digests= apply to page folders and files, not to "
+                            "other sources")
         return load_source(raw_dir, format=format, metadata=metadata, on_error=on_error, **mapping)
     if mapping:
         raise TypeError(f"load_corpus: {', '.join(sorted(mapping))} apply to tables, not to page folders")
-    rows, pages, table, meta_problems = _scan(raw_dir, metadata, files, repair_spacing)
+    rows, pages, meta_rows, meta_problems = _scan(raw_dir, metadata, files, repair_spacing, digests)
     if on_error == "raise" and meta_problems:
         from analysis.errors import MetadataError
 
@@ -612,7 +636,7 @@ def load_corpus(
             _warn(f"{label}: {row['status']}: {row['message']}")
     for problem in meta_problems:
         _warn(problem)
-    return _units(pages, table)
+    return _units(pages, meta_rows, related=related)
 
 
 def _other_source(source, format: str | None) -> bool:
@@ -647,18 +671,27 @@ def _meta(rows: dict, name: str, column: str):
     return row[column]
 
 
-def _units(pages: dict[str, Page], table: pd.DataFrame) -> pd.DataFrame:
-    """Build the units table from parsed pages (file order) and the metadata table."""
-    articles, related = [], {}
+def _stem(name: str) -> str:
+    """``pathlib.PurePath(name).stem`` for a file name (no folder part), without building a path."""
+    i = name.rfind(".")
+    return name[:i] if 0 < i < len(name) - 1 else name
+
+
+def _units(pages: dict[str, Page], table: dict[str, dict], *, related: bool = True) -> pd.DataFrame:
+    """Build the units table from parsed pages (file order) and the metadata rows by file name
+    (``table.to_dict("index")`` of the metadata table).
+
+    ``related=False`` builds the article units only (the rows are the same as the article rows
+    of the full table)."""
+    articles, teasers = [], {}
     title_to_article = {}
-    table = table.to_dict("index")
     meta_titles = {name: _metadata_value(table, name, "title") for name in pages}
     for name, page in pages.items():
-        doc_id = Path(name).stem
+        doc_id = _stem(name)
         title, title_source = page.title, "page" if page.title else "missing"
         if meta_titles[name] is not None:
             title, title_source = str(meta_titles[name]), "metadata"
-        if title:
+        if title and related:
             title_to_article.setdefault(_key(title), doc_id)
         if page.date:
             date, source, precision = pd.Timestamp(page.date), "page", page.date_precision
@@ -678,11 +711,11 @@ def _units(pages: dict[str, Page], table: pd.DataFrame) -> pd.DataFrame:
                 "source_files": name, "title_source": title_source,
             }
         )
-        for teaser in page.teasers:
+        for teaser in page.teasers if related else ():
             key = _key(teaser.title)
-            unit = related.get(key)
+            unit = teasers.get(key)
             if unit is None:
-                unit = related[key] = {
+                unit = teasers[key] = {
                     "doc_id": "rel_" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:10],
                     "kind": "related", "source_file": name, "parent_id": doc_id,
                     "title": teaser.title, "lead": teaser.lead, "text": teaser.lead,
@@ -700,12 +733,12 @@ def _units(pages: dict[str, Page], table: pd.DataFrame) -> pd.DataFrame:
                 unit["related_type"] = "teaser"
             if name not in unit["source_files"]:
                 unit["source_files"].append(name)
-    for unit in related.values():
+    for unit in teasers.values():
         unit["n_pages"] = len(unit["source_files"])
         unit["source_files"] = ";".join(unit["source_files"])
         unit["n_words"] = count_words(unit["text"])
         unit["same_as"] = title_to_article.get(_key(unit["title"]), "")
-    units = pd.DataFrame(articles + list(related.values()), columns=UNIT_COLUMNS)
+    units = pd.DataFrame(articles + list(teasers.values()), columns=UNIT_COLUMNS)
     units["date"] = pd.to_datetime(units["date"])
     return units.astype({"n_pages": "int64", "n_words": "int64"})
 
