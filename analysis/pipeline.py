@@ -21,7 +21,6 @@ Importing this module imports neither Dask nor joblib and creates nothing.
 from __future__ import annotations
 
 import csv
-import hashlib
 import os
 import re
 import sys
@@ -230,7 +229,8 @@ def read_metadata_rows(metadata) -> tuple[list[str], dict[str, dict]]:
 # One chunk: the only two functions that know today's loader and theme engine
 # --------------------------------------------------------------------------------------------
 
-def load_files(files: list, fieldnames: list, rows: dict) -> tuple[pd.DataFrame, list[str]]:
+def load_files(files: list, fieldnames: list, rows: dict, digests: dict | None = None,
+               related: bool = True) -> tuple[pd.DataFrame, list[str]]:
     """Load and parse some pages with :func:`analysis.corpus.load_corpus` (``files=``).
 
     Parameters
@@ -241,6 +241,11 @@ def load_files(files: list, fieldnames: list, rows: dict) -> tuple[pd.DataFrame,
     rows : dict of str to tuple
         Metadata rows by file name (only those of ``files`` are used); warnings about the
         metadata table itself are left to :func:`read_metadata_rows`, which reads it once.
+    digests : dict, optional
+        Filled with the SHA-256 of each loaded page's decoded text, by file name (the loader's
+        duplicate key; see ``load_corpus(digests=...)``).
+    related : bool, default True
+        False loads the article units only (the pages are parsed and warned about as with True).
 
     Returns
     -------
@@ -257,7 +262,7 @@ def load_files(files: list, fieldnames: list, rows: dict) -> tuple[pd.DataFrame,
         metadata = pd.DataFrame([rows[p.name] for p in files if p.name in rows], columns=fieldnames, dtype=str)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        units = load_corpus(files=files, metadata=metadata, on_error="warn")
+        units = load_corpus(files=files, metadata=metadata, on_error="warn", digests=digests, related=related)
     messages = []
     for w in caught:
         text = str(w.message)
@@ -288,18 +293,6 @@ def code_themes(paragraphs: pd.DataFrame, codebook=None) -> pd.DataFrame:
     found = _code_themes(paragraphs.reset_index(drop=True), codebook, cache=False)
     out = found[MATCH_COLUMNS].reset_index(drop=True).astype({"para_id": "int64", "start": "int64", "end": "int64"})
     return out.astype({c: "str" for c in ("unit_id", "theme", "subframe", "rule", "match", "sentence")})
-
-
-def _page_digests(files: list, names: set) -> dict[str, str]:
-    """SHA-256 of the decoded text of the pages in ``names`` (the loader's duplicate key)."""
-    from analysis.corpus import decode_page
-
-    out = {}
-    for path in files:
-        if path.name in names:
-            text, _ = decode_page(Path(path).read_bytes())
-            out[path.name] = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return out
 
 
 class _Clock:
@@ -342,9 +335,9 @@ def process_chunk(files: list, fieldnames: list, rows: dict, codebook=None,
 
     seconds = {}
     clock = _Clock(seconds)
-    units, messages = load_files(files, fieldnames, rows)
-    articles = units[units["kind"] == "article"].reset_index(drop=True)
-    digests = _page_digests(files, set(articles["source_file"]))
+    digests = {}
+    articles, messages = load_files(files, fieldnames, rows, digests=digests, related=False)
+    articles = articles.reset_index(drop=True)
     clock.lap("load")
     tokens = tokenize_series(articles["text"].tolist(), n_jobs=1, **(tokenize_options or {}))
     clock.lap("tokenize")
