@@ -412,6 +412,38 @@ def codebook_key(cb: Codebook):
 # A chunk: paragraphs scanned together
 # ---------------------------------------------------------------------------------------------
 
+_FOLD_TABLE = []
+
+
+def _utf16_units(text: str) -> np.ndarray | None:
+    """The UTF-16 code units of ``text``, or None when one of its characters is beyond the
+    Basic Multilingual Plane (then there are more units than characters)."""
+    units = text.encode("utf-16-le", "surrogatepass")
+    if len(units) != 2 * len(text):
+        return None
+    return np.frombuffer(units, dtype=np.uint16)
+
+
+def _fold_units(units: np.ndarray) -> str:
+    """:func:`analysis.regex_syntax.fold` of a text of the plane given by its UTF-16 units, one
+    table look-up per character (``str.lower`` on a long text costs much more).
+
+    ``fold`` maps each character of the plane to one character whatever its neighbours (the
+    one context rule of ``str.lower``, a final sigma, folds like any sigma), so the table of
+    ``fold`` of each character is ``fold`` of the text (checked character by character in the
+    tests). Lone surrogates side by side would be decoded as one character: the caller checks
+    the length.
+    """
+    if not _FOLD_TABLE:
+        plane = "".join(map(chr, range(0x10000)))
+        folded = fold(plane)
+        if len(folded) != len(plane):  # pragma: no cover - a character folding to two
+            raise AssertionError("fold changes the length of a character of the plane")
+        _FOLD_TABLE.append(np.frombuffer(folded.encode("utf-16-le", "surrogatepass"),
+                                         dtype=np.uint16))
+    return _FOLD_TABLE[0][units].tobytes().decode("utf-16-le", "surrogatepass")
+
+
 class _Chunk:
     """Segments joined by ``\x00``; where each literal occurs; sentence bounds on demand."""
 
@@ -422,9 +454,14 @@ class _Chunk:
             self.offsets.append(pos)
             pos += len(text) + 1
         self.joined = _SEP.join(texts)
-        self.folded = fold(self.joined)
+        self._units = _utf16_units(self.joined)
+        self.folded = _fold_units(self._units) if self._units is not None else None
+        if self.folded is None or len(self.folded) != len(self.joined):
+            self._units = None  # a character beyond the plane: the general (slower) path
+            self.folded = fold(self.joined)
         self._codes = None
         hits = list(plan.automaton.iter(self.folded)) if plan.automaton is not None else []
+        key_parts, start_parts = [], []
         # one array sorted by (literal, start); positions of literal i: starts[bounds[i]:bounds[i+1]]
         if hits:
             table = np.fromiter(chain.from_iterable(hits), dtype=np.int64,
@@ -432,7 +469,8 @@ class _Chunk:
             words = table[:, 1] >> 16
             starts = table[:, 0] - (table[:, 1] & 0xFFFF) + 1
             keys = plan.primary[words]
-            key_parts, start_parts = [keys[keys >= 0]], [starts[keys >= 0]]
+            key_parts.append(keys[keys >= 0])
+            start_parts.append(starts[keys >= 0])
             for word_id, key_id, text in plan.exact:
                 places = starts[words == word_id]
                 if len(places):
@@ -442,6 +480,7 @@ class _Chunk:
                         same &= codes[places + i] == ord(char)
                     start_parts.append(places[same])
                     key_parts.append(np.full(int(same.sum()), key_id, dtype=np.int64))
+        if key_parts:
             keys, starts = np.concatenate(key_parts), np.concatenate(start_parts)
             order = np.lexsort((starts, keys))
             self._starts = starts[order]
@@ -515,9 +554,19 @@ class _Chunk:
 
     def _code_points(self) -> np.ndarray:
         if self._codes is None:
-            self._codes = np.frombuffer(self.joined.encode("utf-32-le", "surrogatepass"),
-                                        dtype=np.uint32)
+            if self._units is not None:
+                self._codes = self._units.astype(np.uint32)
+            else:
+                self._codes = np.frombuffer(self.joined.encode("utf-32-le", "surrogatepass"),
+                                            dtype=np.uint32)
         return self._codes
+
+    def _lookup(self, table: np.ndarray) -> np.ndarray:
+        """``table`` (one entry per code point of the plane, one more for every other) at
+        each character of the chunk."""
+        if self._units is not None:  # every character in the plane: index with 16 bits
+            return table[self._units]
+        return table.take(self._code_points(), mode="clip")
 
     def _longest_run(self, atoms: frozenset) -> int:
         """An upper bound (``2**k - 1``) on the longest run of characters matched by ``atoms``
@@ -530,7 +579,7 @@ class _Chunk:
                 bits = (1 << _BROAD.index(atoms)) | _ASTRAL
                 member = (self._categories() & bits) != 0
             else:
-                member = _class_table(atoms).take(self._code_points(), mode="clip")
+                member = self._lookup(_class_table(atoms))
             found, width = 0, 1  # member[i]: a run of `width` members starts at i
             while member.any():
                 found = 2 * width - 1
@@ -542,7 +591,7 @@ class _Chunk:
     def _categories(self) -> np.ndarray:
         """The broad classes of each character (bits of :func:`_categories`)."""
         if self._category is None:
-            self._category = _categories().take(self._code_points(), mode="clip")
+            self._category = self._lookup(_categories())
         return self._category
 
     def _bound(self, terms) -> int:
@@ -694,7 +743,8 @@ class _Chunk:
         bounds = self._sentence_ends
         if bounds is None:
             # a line break or separator, or . ! ? ; before white space, a separator or the end
-            codes, space = self._code_points(), (self._categories() & 1) != 0  # \s: _BROAD[0]
+            codes = self._units if self._units is not None else self._code_points()
+            space = (self._categories() & 1) != 0  # \s: _BROAD[0]
             before_space = np.ones(len(codes), dtype=bool)
             before_space[:-1] = space[1:] | (codes[1:] == 0)
             stop = (codes == 46) | (codes == 33) | (codes == 63) | (codes == 59)
@@ -789,9 +839,12 @@ def _scan_theme(theme, chunk: _Chunk, cues: dict) -> list[tuple]:
                 last_end = e
         if new:  # two sorted runs of disjoint spans: one linear merge (timsort)
             kept += new
-            kept.sort()  # by start: kept matches never share one
-            kept_starts = [k[0] for k in kept]
-            kept_ends = [k[1] for k in kept]
+            # kept spans are disjoint and not empty: sorted by start, their ends are sorted too
+            kept_starts += [k[0] for k in new]
+            kept_starts.sort()
+            kept_ends += [k[1] for k in new]
+            kept_ends.sort()
+    kept.sort()  # by start: kept matches never share one
     return kept
 
 
@@ -893,8 +946,8 @@ def coded(texts: list[str], cb: Codebook, *, cache: bool = True) -> list[tuple]:
     if todo:
         unique = list(todo)
         found = [[] for _ in unique]
-        for pos, *record in match_records([normalized(t) for t in unique], cb):
-            found[pos].append(tuple(record))
+        for record in match_records([normalized(t) for t in unique], cb):
+            found[record[0]].append(record[1:])
         for text, records in zip(unique, found):
             records = tuple(records)
             if cache:
@@ -923,20 +976,38 @@ def theme_ids(cb: Codebook, themes) -> list[str]:
     return [t for t in cb.ids if t in wanted]
 
 
+_RECORD_COLUMNS = ["theme", "subframe", "rule", "start", "end", "match", "sentence"]
+
+
 def _table(texts: list[str], cb: Codebook, units, paras, cache: bool = True) -> pd.DataFrame:
+    per_text = coded(texts, cb, cache=cache)
+    counts = np.fromiter(map(len, per_text), dtype=np.int64, count=len(per_text))
+    if not counts.sum():
+        out = pd.DataFrame([], columns=["row", *_RECORD_COLUMNS])
+        out = out.astype({"row": "int64", "start": "int64", "end": "int64"})
+        out.insert(1, "unit_id", [])
+        out.insert(2, "para_id", [])
+        return out
+    records = list(chain.from_iterable(per_text))
+    rows = np.repeat(np.arange(len(per_text), dtype=np.int64), counts)
+    # sorted by row, start, codebook order of themes, end (no two records share all four: a
+    # theme's kept matches never overlap)
+    columns = list(zip(*records))
     order = {t: i for i, t in enumerate(cb.ids)}
-    rows = []
-    for pos, records in enumerate(coded(texts, cb, cache=cache)):
-        for record in records:
-            rows.append((pos, *record))
-    rows.sort(key=lambda r: (r[0], r[4], order[r[1]], r[5]))
-    out = pd.DataFrame(rows, columns=["row", "theme", "subframe", "rule", "start", "end",
-                                      "match", "sentence"])
-    out = out.astype({"row": "int64", "start": "int64", "end": "int64"})
-    positions = out["row"].to_numpy(dtype=np.int64)
-    out.insert(1, "unit_id", np.asarray(units, dtype=object)[positions] if len(out) else [])
-    out.insert(2, "para_id", np.asarray(paras, dtype=object)[positions] if len(out) else [])
-    return out
+    starts = np.array(columns[3], dtype=np.int64)
+    ends = np.array(columns[4], dtype=np.int64)
+    ranks = np.fromiter(map(order.__getitem__, columns[0]), dtype=np.int64, count=len(records))
+    sort = np.lexsort((ends, ranks, starts, rows))
+    positions = rows[sort]
+    data = {"row": positions,
+            "unit_id": np.asarray(units, dtype=object)[positions],
+            "para_id": np.asarray(paras, dtype=object)[positions]}
+    for name, values in zip(_RECORD_COLUMNS, columns):
+        if name in ("start", "end"):
+            data[name] = (starts if name == "start" else ends)[sort]
+        else:
+            data[name] = [values[i] for i in sort.tolist()]
+    return pd.DataFrame(data, columns=MATCH_COLUMNS)
 
 
 def code_themes(paragraphs, codebook: Codebook | str | None = None, *,
