@@ -202,16 +202,22 @@ _BROAD = tuple(frozenset(atoms) for atoms in (
     [("set", r"\w", False), ("set", r"\s", False)]))
 _COARSE: dict = {}
 _ASTRAL = 1 << len(_BROAD)  # the bit of the entry standing for characters beyond the plane
+# the bits of the characters ending sentences: ". ! ? ;", the separator, a line break
+_STOP, _NUL, _NEWLINE = _ASTRAL << 1, _ASTRAL << 2, _ASTRAL << 3
 _CATEGORIES = []
 
 
 def _categories() -> np.ndarray:
     """For each code point of the plane (and one more for every other), a bit per broad class
-    (``1 << i`` for ``_BROAD[i]``) holding it (built once)."""
+    (``1 << i`` for ``_BROAD[i]``) holding it, and the bits of the sentence ends: ``_STOP``
+    (``. ! ? ;``), ``_NUL`` (the separator), ``_NEWLINE`` (built once)."""
     if not _CATEGORIES:
         table = np.zeros(0x10001, dtype=np.uint8)
         for i, broad in enumerate(_BROAD):
             table[:0x10000] |= _class_table(broad)[:0x10000].astype(np.uint8) << i
+        table[[ord(c) for c in ".!?;"]] |= _STOP
+        table[0] |= _NUL
+        table[10] |= _NEWLINE
         table[0x10000] = _ASTRAL
         _CATEGORIES.append(table)
     return _CATEGORIES[0]
@@ -541,15 +547,24 @@ class _Chunk:
         """The ``starts`` at or after which one of the ``required`` rule's literals starts within
         its offset in a match: a match starting anywhere else would not contain one."""
         width = self.reach(required)
-        keep = np.zeros(len(starts), dtype=bool)
+        # a start s is kept when a place p of a literal has s <= p <= s + back: s lies in one
+        # of the intervals [p - back, p], merged here once for all literals
+        lows, highs = [], []
         for key, terms in zip(required.keys, required.before):
             places = self._where(self.plan.key_ids[key])
             if not len(places):
                 continue
             back = width if None in terms else min(width, max(self._bound(t) for t in terms))
-            nxt = np.searchsorted(places, starts)
-            ok = nxt < len(places)
-            keep[ok] |= places[nxt[ok]] - starts[ok] <= back
+            lows.append(places - back)
+            highs.append(places)
+        if not lows:
+            return starts[:0]
+        lows, highs = np.concatenate(lows), np.concatenate(highs)
+        order = np.argsort(lows, kind="stable")
+        lows, highs = lows[order], np.maximum.accumulate(highs[order])
+        last = np.searchsorted(lows, starts, side="right") - 1  # last interval starting <= s
+        keep = last >= 0
+        keep[keep] = highs[last[keep]] >= starts[keep]
         return starts[keep]
 
     def _code_points(self) -> np.ndarray:
@@ -743,13 +758,12 @@ class _Chunk:
         bounds = self._sentence_ends
         if bounds is None:
             # a line break or separator, or . ! ? ; before white space, a separator or the end
-            codes = self._units if self._units is not None else self._code_points()
-            space = (self._categories() & 1) != 0  # \s: _BROAD[0]
-            before_space = np.ones(len(codes), dtype=bool)
-            before_space[:-1] = space[1:] | (codes[1:] == 0)
-            stop = (codes == 46) | (codes == 33) | (codes == 63) | (codes == 59)
+            category = self._categories()
+            before_space = np.ones(len(category), dtype=bool)  # \s is _BROAD[0]
+            before_space[:-1] = (category[1:] & (1 | _NUL)) != 0
+            stop = (category & _STOP) != 0
             bounds = self._sentence_ends = np.flatnonzero(
-                (stop & before_space) | (codes == 10) | (codes == 0)).tolist()
+                (stop & before_space) | ((category & (_NUL | _NEWLINE)) != 0)).tolist()
         i, j = bisect_left(bounds, s), bisect_left(bounds, e)
         return (bounds[i - 1] + 1 if i else 0), (bounds[j] if j < len(bounds) else len(self.joined))
 
