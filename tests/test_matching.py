@@ -301,3 +301,102 @@ def test_reach_and_offsets_bound_what_a_match_reads():
     ci_space = frozenset({("set", r"\s", True)})
     assert {lit.text: bound for lit, bound in offsets.items()} == {
         "souverain": (2, ((ci_space, 1),)), "données": (0, ())}  # after "le" or "la" and spaces
+
+
+# ---------------------------------------------------------------------------------------------
+# Fast paths: each gives what the plain computation gives
+# ---------------------------------------------------------------------------------------------
+
+def test_folding_by_table_equals_fold_character_by_character():
+    """The 16-bit table folds every character of the plane as ``fold`` folds it alone, and a
+    text as ``fold`` folds the text (final sigma, dotted I, long s, in context)."""
+    from analysis.regex_syntax import fold
+    matching._fold_units(matching._utf16_units("a"))  # builds the table
+    table = matching._FOLD_TABLE[0]
+    by_char = [fold(chr(c)) for c in range(0x10000)]
+    assert all(len(f) == 1 for f in by_char)
+    differ = [hex(c) for c in range(0x10000) if table[c] != ord(by_char[c])]
+    assert not differ, differ[:10]
+    for text in ["ΟΔΟΣ ΣΑΣ ΑΣ. Σ", "L'İA ſouveraine", "KELVIN \u212a", "Straße ǅ ǈ", "µ ϐ ς"]:
+        assert matching._fold_units(matching._utf16_units(text)) == fold(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts=st.lists(st.text(max_size=40), min_size=1, max_size=4))
+def test_a_chunk_is_folded_as_fold_folds_it(texts):
+    """Beyond the plane (emoji) or with lone surrogates side by side, the chunk falls back to
+    ``fold``; otherwise the table gives the same text."""
+    texts = [t.replace("\x00", " ") for t in texts]
+    chunk = matching._Chunk(texts, matching._plan(get_codebook()))
+    from analysis.regex_syntax import fold
+    assert chunk.folded == fold(chunk.joined)
+
+
+def test_a_chunk_beyond_the_plane_or_with_paired_lone_surrogates_uses_the_general_path():
+    plan = matching._plan(get_codebook())
+    for text in ["l'IA 😀 souveraine", "x\ud83d\ude00 IA", "IA \udfff\ud800"]:
+        chunk = matching._Chunk([text, "Le Laos."], plan)
+        from analysis.regex_syntax import fold
+        assert chunk.folded == fold(chunk.joined)
+    emoji = matching._Chunk(["l'IA 😀 souveraine"], plan)
+    assert emoji._units is None  # more UTF-16 units than characters
+    assert matching._utf16_units("l'IA souveraine") is not None
+
+
+def test_sentence_ends_are_those_of_the_boundary_regex():
+    """The ends read from the category bits are ``. ! ? ;`` before white space, a separator or
+    the end, and every line break or separator."""
+    plan = matching._plan(get_codebook())
+    texts = ["Il a dit. Puis ; rien ?\tOui!Non.", "a.b. c\u00a0.\u2003d!\ne", "fin.", "",
+             "x. 😀 y?", "z;\x0bw!"]
+    for parts in (texts, texts[:4]):  # with and without a character beyond the plane
+        chunk = matching._Chunk(parts, plan)
+        chunk.sentence(0, 0)
+        expected = [m.start() for m in matching._BOUNDARY_RE.finditer(chunk.joined)]
+        assert chunk._sentence_ends == expected
+
+
+def test_follow_filter_keeps_the_places_a_required_literal_follows_closely():
+    """The merged intervals keep a place exactly when one of the required literals starts at
+    most its offset after it (the per-literal rule, checked by brute force)."""
+    cb = get_codebook()
+    plan = matching._plan(cb)
+    texts = [matching.normalized(t) for t in synthetic_articles(30, random_state=11)]
+    chunk = matching._Chunk(matching._segments(texts)[0], plan)
+    checked = 0
+    for rule in plan.rules.values():
+        if not rule.follow or chunk._placed(rule) is not rule:
+            continue
+        required = rule.fallback
+        parts = [chunk._where(plan.key_ids[k]) for k in rule.keys]
+        starts = np.unique(np.concatenate(parts))
+        width = chunk.reach(required)
+        spans = []
+        for key, terms in zip(required.keys, required.before):
+            back = width if None in terms else min(width, max(chunk._bound(t) for t in terms))
+            spans += [(p, back) for p in chunk._where(plan.key_ids[key]).tolist()]
+        expected = [s for s in starts.tolist() if any(s <= p <= s + back for p, back in spans)]
+        assert chunk._followed(starts, required).tolist() == expected, rule.compiled.pattern
+        checked += 1
+    assert checked > 20
+
+
+def test_matches_table_is_sorted_as_documented_with_repeated_and_empty_texts():
+    """The table built column by column equals the records sorted by row, start, codebook order
+    of themes and end, repeated texts coded once and given to each of their rows."""
+    cb = get_codebook()
+    texts = synthetic_articles(6, random_state=2)
+    texts = [texts[0], "", texts[1], texts[0], None, "La cybersécurité de l'IA.", texts[2]]
+    table = matching.code_themes(texts, cache=False)
+    order = {t: i for i, t in enumerate(cb.ids)}
+    rows = []
+    for pos, text in enumerate(texts):
+        for record in matching.match_records([matching.normalized(text or "")], cb):
+            rows.append((pos, *record[1:]))
+    rows.sort(key=lambda r: (r[0], r[4], order[r[1]], r[5]))
+    got = table[["row", "theme", "subframe", "rule", "start", "end", "match", "sentence"]]
+    assert [tuple(r) for r in got.itertuples(index=False)] == rows
+    assert table["row"].dtype == np.int64 and table["start"].dtype == np.int64
+    assert (table["unit_id"] == table["row"]).all() and table["para_id"].isna().all()
+    empty = matching.code_themes(["rien", ""], cache=False)
+    assert list(empty.columns) == matching.MATCH_COLUMNS and len(empty) == 0
