@@ -46,10 +46,12 @@ breaks costs the same per character as one with them.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
+from contextlib import contextmanager
 from itertools import chain
 
 import ahocorasick
@@ -753,17 +755,24 @@ class _Chunk:
                 return False
         return compiled.search(self.joined, s, e) is not None
 
-    def sentence(self, s: int, e: int) -> tuple[int, int]:
-        """Start and end of the sentence(s) holding ``[s, e)``."""
+    def sentence_ends(self) -> list[int]:
+        """Sorted positions of the characters ending sentences: a line break or separator, or
+        ``. ! ? ;`` before white space, a separator or the end (computed once)."""
         bounds = self._sentence_ends
         if bounds is None:
-            # a line break or separator, or . ! ? ; before white space, a separator or the end
             category = self._categories()
             before_space = np.ones(len(category), dtype=bool)  # \s is _BROAD[0]
             before_space[:-1] = (category[1:] & (1 | _NUL)) != 0
             stop = (category & _STOP) != 0
             bounds = self._sentence_ends = np.flatnonzero(
                 (stop & before_space) | ((category & (_NUL | _NEWLINE)) != 0)).tolist()
+        return bounds
+
+    def sentence(self, s: int, e: int) -> tuple[int, int]:
+        """Start and end of the sentence(s) holding ``[s, e)``."""
+        bounds = self._sentence_ends
+        if bounds is None:
+            bounds = self.sentence_ends()
         i, j = bisect_left(bounds, s), bisect_left(bounds, e)
         return (bounds[i - 1] + 1 if i else 0), (bounds[j] if j < len(bounds) else len(self.joined))
 
@@ -846,9 +855,13 @@ def _scan_theme(theme, chunk: _Chunk, cues: dict) -> list[tuple]:
                         bounds = sentence(s, e)
                     key = (None, bounds)
                     subframe = decided.get(key)
-                    if subframe is None:
-                        subframe = decided[key] = next(
-                            (sub for rule, sub in context if search(rule, *bounds)), default)
+                    if subframe is None:  # the first context rule found in the sentence
+                        subframe = default
+                        for rule, sub in context:
+                            if search(rule, *bounds):
+                                subframe = sub
+                                break
+                        decided[key] = subframe
                 new.append((s, e, regex, subframe, bounds))
                 last_end = e
         if new:  # two sorted runs of disjoint spans: one linear merge (timsort)
@@ -883,14 +896,22 @@ def match_records(norm: list[str], cb: Codebook) -> list[tuple]:
     add = records.append
     for first, texts in _chunks(segments):
         chunk = _Chunk(texts, plan)
-        joined, offsets, sentence = chunk.joined, chunk.offsets, chunk.sentence
+        joined, offsets = chunk.joined, chunk.offsets
         n = len(joined)
+        ends = None
         for theme in cb.themes:
             theme_id = theme.id
             for s, e, regex, subframe, bounds in _scan_theme(theme, chunk, cb.cues):
                 i = bisect_right(offsets, s) - 1
                 shift = starts[first + i] - offsets[i]
-                s0, s1 = bounds or sentence(s, e)
+                if bounds is None:  # chunk.sentence(s, e), inline
+                    if ends is None:
+                        ends = chunk.sentence_ends()
+                        n_ends = len(ends)
+                    j, k = bisect_left(ends, s), bisect_left(ends, e)
+                    s0, s1 = (ends[j - 1] + 1 if j else 0), (ends[k] if k < n_ends else n)
+                else:
+                    s0, s1 = bounds
                 if s1 < n and joined[s1] in ".!?;":
                     s1 += 1  # the sentence with its final punctuation
                 if s1 - s0 > MAX_SENTENCE:  # a text without sentence ends: a window around it
@@ -993,7 +1014,26 @@ def theme_ids(cb: Codebook, themes) -> list[str]:
 _RECORD_COLUMNS = ["theme", "subframe", "rule", "start", "end", "match", "sentence"]
 
 
+@contextmanager
+def _collector_paused():
+    """Pause Python's cyclic garbage collector (coding allocates hundreds of thousands of
+    tuples and match objects, none in a cycle; each full collection would walk the whole heap
+    of the process); restored as it was."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _table(texts: list[str], cb: Codebook, units, paras, cache: bool = True) -> pd.DataFrame:
+    with _collector_paused():
+        return _build_table(texts, cb, units, paras, cache)
+
+
+def _build_table(texts: list[str], cb: Codebook, units, paras, cache: bool) -> pd.DataFrame:
     per_text = coded(texts, cb, cache=cache)
     counts = np.fromiter(map(len, per_text), dtype=np.int64, count=len(per_text))
     if not counts.sum():
