@@ -225,6 +225,28 @@ def _categories() -> np.ndarray:
     return _CATEGORIES[0]
 
 
+_BY_CATEGORIES: dict = {}
+
+
+def _by_categories(atoms: frozenset) -> tuple[int, tuple[int, ...]] | None:
+    """The atoms' class of the plane as the broad classes it holds (bits of
+    :func:`_categories`) and at most four other code points (digits, spaces and a full stop:
+    the two broad classes and ``.``), or None when more characters are left: a text's members
+    are then found with a few comparisons instead of a look-up per character."""
+    if atoms not in _BY_CATEGORIES:
+        table = _class_table(atoms)[:0x10000]
+        covered = np.zeros(0x10000, dtype=bool)
+        bits = 0
+        for i, broad in enumerate(_BROAD):
+            inside = _class_table(broad)[:0x10000]
+            if not (inside & ~table).any():
+                bits |= 1 << i
+                covered |= inside
+        extra = np.flatnonzero(table & ~covered)
+        _BY_CATEGORIES[atoms] = (bits, tuple(extra.tolist())) if len(extra) <= 4 else None
+    return _BY_CATEGORIES[atoms]
+
+
 def _coarse(atoms: frozenset) -> frozenset:
     """The first broad class holding every character the atoms match, else the atoms."""
     found = _COARSE.get(atoms)
@@ -595,6 +617,11 @@ class _Chunk:
             if atoms in _BROAD:  # one pass over the text for all broad classes
                 bits = (1 << _BROAD.index(atoms)) | _ASTRAL
                 member = (self._categories() & bits) != 0
+            elif self._units is not None and _by_categories(atoms) is not None:
+                bits, extra = _by_categories(atoms)  # broad classes and a few characters
+                member = (self._categories() & bits) != 0
+                for code in extra:
+                    member |= self._units == code
             else:
                 member = self._lookup(_class_table(atoms))
             found, width = 0, 1  # member[i]: a run of `width` members starts at i

@@ -400,3 +400,29 @@ def test_matches_table_is_sorted_as_documented_with_repeated_and_empty_texts():
     assert (table["unit_id"] == table["row"]).all() and table["para_id"].isna().all()
     empty = matching.code_themes(["rien", ""], cache=False)
     assert list(empty.columns) == matching.MATCH_COLUMNS and len(empty) == 0
+
+
+def test_classes_read_from_the_category_bits_are_the_classes():
+    """A class written as broad classes plus a few characters (``[\\d.\\s]``) is, over the whole
+    plane, exactly what its table says; the longest runs of a chunk agree both ways."""
+    atoms_sets = [frozenset({("set", r"[\d.\s]", True)}), frozenset({("set", r"[\w-]", False)}),
+                  frozenset({("set", r"[\s,;]", False)}), frozenset({("set", r"[a-z]", False)})]
+    categories = matching._categories()[:0x10000]
+    for atoms in atoms_sets:
+        table = matching._class_table(atoms)[:0x10000]
+        decomposed = matching._by_categories(atoms)
+        if decomposed is None:
+            continue
+        bits, extra = decomposed
+        member = (categories & bits) != 0
+        member[list(extra)] = True
+        assert (member == table).all(), atoms
+    assert matching._by_categories(atoms_sets[0]) == (3, (ord("."),))
+    assert matching._by_categories(atoms_sets[3]) is None
+    plan = matching._plan(get_codebook())
+    text = "Les 1.200.000 ingénieurs . 3 4\t5 ; " * 40 + "x" * 70
+    fast = matching._Chunk([text, "2 . 2"], plan)
+    slow = matching._Chunk([text, "2 . 2"], plan)
+    slow._units = None  # the look-up path
+    for atoms in atoms_sets:
+        assert fast._longest_run(atoms) == slow._longest_run(atoms), atoms
