@@ -34,6 +34,12 @@ How it is fast (and gives the same matches as scanning every pattern everywhere)
    holding one of the literals.
 4. Any other rule scans the whole chunk.
 
+A chunk of the Basic Multilingual Plane is folded by one table look-up per UTF-16 unit, and its
+character classes (white space, digits, word characters, sentence ends) are read from one byte
+of bits per character; the garbage collector is paused while a matches table is built (the
+records hold no cycles). None of these changes a match; each has a test against the plain
+computation.
+
 Results are cached per text and codebook (an in-process LRU of at most :data:`CACHE_SIZE` texts
 and :data:`CACHE_MATCHES` matches, keyed by the text, or its BLAKE2 digest when long, and the
 codebook's fingerprint, the SHA-256 of its file), so a notebook that counts, then tabulates,
@@ -512,7 +518,9 @@ class _Chunk:
                     key_parts.append(np.full(int(same.sum()), key_id, dtype=np.int64))
         if key_parts:
             keys, starts = np.concatenate(key_parts), np.concatenate(start_parts)
-            order = np.lexsort((starts, keys))
+            # the automaton reports places in text order, and each literal comes from one word
+            # of one part: a stable sort by literal leaves each literal's starts sorted
+            order = np.argsort(keys, kind="stable")
             self._starts = starts[order]
             self._bounds = np.searchsorted(keys[order], np.arange(plan.n_keys + 1))
         else:

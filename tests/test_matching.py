@@ -426,3 +426,19 @@ def test_classes_read_from_the_category_bits_are_the_classes():
     slow._units = None  # the look-up path
     for atoms in atoms_sets:
         assert fast._longest_run(atoms) == slow._longest_run(atoms), atoms
+
+
+def test_places_of_each_literal_are_sorted_and_complete():
+    """Each literal's places (folded ones from the automaton, exact ones checked on the text)
+    are every start of the literal in the chunk, sorted."""
+    plan = matching._plan(get_codebook())
+    texts = [matching.normalized(t) for t in synthetic_articles(15, random_state=4)]
+    texts += ["L'IA, l'ia, AI et IA ; la ia. UE ue Ue 5G 5g", "ıİſ TIC tic Tic"]
+    chunk = matching._Chunk(matching._segments(texts)[0], plan)
+    from analysis.regex_syntax import fold
+    for key_id, (folded, text) in enumerate(plan.keys):
+        if key_id in plan.weak:
+            continue
+        haystack, needle = (chunk.folded, fold(text)) if folded else (chunk.joined, text)
+        expected = [i for i in range(len(haystack)) if haystack.startswith(needle, i)]
+        assert chunk._where(key_id).tolist() == expected, text
