@@ -910,6 +910,20 @@ def _scan_theme(theme, chunk: _Chunk, cues: dict) -> list[tuple]:
     return kept
 
 
+@contextmanager
+def _collector_paused():
+    """Pause Python's cyclic garbage collector (coding allocates hundreds of thousands of
+    tuples and match objects, none in a cycle; each full collection would walk the whole heap
+    of the process); restored as it was."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def match_records(norm: list[str], cb: Codebook) -> list[tuple]:
     """Every kept match of every theme in normalized texts.
 
@@ -925,6 +939,12 @@ def match_records(norm: list[str], cb: Codebook) -> list[tuple]:
         ``(position, theme, subframe, regex, start, end, match, sentence)``, offsets into the
         normalized text, in no particular order.
     """
+    with _collector_paused():
+        return _match_records(norm, cb)
+
+
+def _match_records(norm: list[str], cb: Codebook) -> list[tuple]:
+    """:func:`match_records` with the collector as it is."""
     plan = _plan(cb)
     segments, owners, starts = _segments(norm)
     records = []
@@ -1047,20 +1067,6 @@ def theme_ids(cb: Codebook, themes) -> list[str]:
 
 
 _RECORD_COLUMNS = ["theme", "subframe", "rule", "start", "end", "match", "sentence"]
-
-
-@contextmanager
-def _collector_paused():
-    """Pause Python's cyclic garbage collector (coding allocates hundreds of thousands of
-    tuples and match objects, none in a cycle; each full collection would walk the whole heap
-    of the process); restored as it was."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _table(texts: list[str], cb: Codebook, units, paras, cache: bool = True) -> pd.DataFrame:

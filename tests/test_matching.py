@@ -442,3 +442,31 @@ def test_places_of_each_literal_are_sorted_and_complete():
         haystack, needle = (chunk.folded, fold(text)) if folded else (chunk.joined, text)
         expected = [i for i in range(len(haystack)) if haystack.startswith(needle, i)]
         assert chunk._where(key_id).tolist() == expected, text
+
+
+def test_the_garbage_collector_is_paused_while_coding_and_restored(monkeypatch):
+    """Paused while the engine runs, enabled again afterwards (and after an error), left
+    disabled when it was disabled before."""
+    import gc
+    seen = []
+    engine = matching._scan_theme
+
+    def spying(*args):
+        seen.append(gc.isenabled())
+        return engine(*args)
+
+    monkeypatch.setattr(matching, "_scan_theme", spying)
+    assert gc.isenabled()
+    table = matching.code_themes(["La cybersécurité de l'IA."], cache=False)
+    assert len(table) == 2 and seen and not any(seen) and gc.isenabled()
+    monkeypatch.setattr(matching, "_scan_theme", lambda *args: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        matching.match_records(["l'IA"], get_codebook())
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        monkeypatch.setattr(matching, "_scan_theme", engine)
+        matching.match_records(["l'IA"], get_codebook())
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
