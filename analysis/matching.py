@@ -34,6 +34,12 @@ How it is fast (and gives the same matches as scanning every pattern everywhere)
    holding one of the literals.
 4. Any other rule scans the whole chunk.
 
+A chunk of the Basic Multilingual Plane is folded by one table look-up per UTF-16 unit, and its
+character classes (white space, digits, word characters, sentence ends) are read from one byte
+of bits per character; the garbage collector is paused while a matches table is built (the
+records hold no cycles). None of these changes a match; each has a test against the plain
+computation.
+
 Results are cached per text and codebook (an in-process LRU of at most :data:`CACHE_SIZE` texts
 and :data:`CACHE_MATCHES` matches, keyed by the text, or its BLAKE2 digest when long, and the
 codebook's fingerprint, the SHA-256 of its file), so a notebook that counts, then tabulates,
@@ -46,10 +52,12 @@ breaks costs the same per character as one with them.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
+from contextlib import contextmanager
 from itertools import chain
 
 import ahocorasick
@@ -202,19 +210,47 @@ _BROAD = tuple(frozenset(atoms) for atoms in (
     [("set", r"\w", False), ("set", r"\s", False)]))
 _COARSE: dict = {}
 _ASTRAL = 1 << len(_BROAD)  # the bit of the entry standing for characters beyond the plane
+# the bits of the characters ending sentences: ". ! ? ;", the separator, a line break
+_STOP, _NUL, _NEWLINE = _ASTRAL << 1, _ASTRAL << 2, _ASTRAL << 3
 _CATEGORIES = []
 
 
 def _categories() -> np.ndarray:
     """For each code point of the plane (and one more for every other), a bit per broad class
-    (``1 << i`` for ``_BROAD[i]``) holding it (built once)."""
+    (``1 << i`` for ``_BROAD[i]``) holding it, and the bits of the sentence ends: ``_STOP``
+    (``. ! ? ;``), ``_NUL`` (the separator), ``_NEWLINE`` (built once)."""
     if not _CATEGORIES:
         table = np.zeros(0x10001, dtype=np.uint8)
         for i, broad in enumerate(_BROAD):
             table[:0x10000] |= _class_table(broad)[:0x10000].astype(np.uint8) << i
+        table[[ord(c) for c in ".!?;"]] |= _STOP
+        table[0] |= _NUL
+        table[10] |= _NEWLINE
         table[0x10000] = _ASTRAL
         _CATEGORIES.append(table)
     return _CATEGORIES[0]
+
+
+_BY_CATEGORIES: dict = {}
+
+
+def _by_categories(atoms: frozenset) -> tuple[int, tuple[int, ...]] | None:
+    """The atoms' class of the plane as the broad classes it holds (bits of
+    :func:`_categories`) and at most four other code points (digits, spaces and a full stop:
+    the two broad classes and ``.``), or None when more characters are left: a text's members
+    are then found with a few comparisons instead of a look-up per character."""
+    if atoms not in _BY_CATEGORIES:
+        table = _class_table(atoms)[:0x10000]
+        covered = np.zeros(0x10000, dtype=bool)
+        bits = 0
+        for i, broad in enumerate(_BROAD):
+            inside = _class_table(broad)[:0x10000]
+            if not (inside & ~table).any():
+                bits |= 1 << i
+                covered |= inside
+        extra = np.flatnonzero(table & ~covered)
+        _BY_CATEGORIES[atoms] = (bits, tuple(extra.tolist())) if len(extra) <= 4 else None
+    return _BY_CATEGORIES[atoms]
 
 
 def _coarse(atoms: frozenset) -> frozenset:
@@ -412,6 +448,38 @@ def codebook_key(cb: Codebook):
 # A chunk: paragraphs scanned together
 # ---------------------------------------------------------------------------------------------
 
+_FOLD_TABLE = []
+
+
+def _utf16_units(text: str) -> np.ndarray | None:
+    """The UTF-16 code units of ``text``, or None when one of its characters is beyond the
+    Basic Multilingual Plane (then there are more units than characters)."""
+    units = text.encode("utf-16-le", "surrogatepass")
+    if len(units) != 2 * len(text):
+        return None
+    return np.frombuffer(units, dtype=np.uint16)
+
+
+def _fold_units(units: np.ndarray) -> str:
+    """:func:`analysis.regex_syntax.fold` of a text of the plane given by its UTF-16 units, one
+    table look-up per character (``str.lower`` on a long text costs much more).
+
+    ``fold`` maps each character of the plane to one character whatever its neighbours (the
+    one context rule of ``str.lower``, a final sigma, folds like any sigma), so the table of
+    ``fold`` of each character is ``fold`` of the text (checked character by character in the
+    tests). Lone surrogates side by side would be decoded as one character: the caller checks
+    the length.
+    """
+    if not _FOLD_TABLE:
+        plane = "".join(map(chr, range(0x10000)))
+        folded = fold(plane)
+        if len(folded) != len(plane):  # pragma: no cover - a character folding to two
+            raise AssertionError("fold changes the length of a character of the plane")
+        _FOLD_TABLE.append(np.frombuffer(folded.encode("utf-16-le", "surrogatepass"),
+                                         dtype=np.uint16))
+    return _FOLD_TABLE[0][units].tobytes().decode("utf-16-le", "surrogatepass")
+
+
 class _Chunk:
     """Segments joined by ``\x00``; where each literal occurs; sentence bounds on demand."""
 
@@ -422,9 +490,14 @@ class _Chunk:
             self.offsets.append(pos)
             pos += len(text) + 1
         self.joined = _SEP.join(texts)
-        self.folded = fold(self.joined)
+        self._units = _utf16_units(self.joined)
+        self.folded = _fold_units(self._units) if self._units is not None else None
+        if self.folded is None or len(self.folded) != len(self.joined):
+            self._units = None  # a character beyond the plane: the general (slower) path
+            self.folded = fold(self.joined)
         self._codes = None
         hits = list(plan.automaton.iter(self.folded)) if plan.automaton is not None else []
+        key_parts, start_parts = [], []
         # one array sorted by (literal, start); positions of literal i: starts[bounds[i]:bounds[i+1]]
         if hits:
             table = np.fromiter(chain.from_iterable(hits), dtype=np.int64,
@@ -432,7 +505,8 @@ class _Chunk:
             words = table[:, 1] >> 16
             starts = table[:, 0] - (table[:, 1] & 0xFFFF) + 1
             keys = plan.primary[words]
-            key_parts, start_parts = [keys[keys >= 0]], [starts[keys >= 0]]
+            key_parts.append(keys[keys >= 0])
+            start_parts.append(starts[keys >= 0])
             for word_id, key_id, text in plan.exact:
                 places = starts[words == word_id]
                 if len(places):
@@ -442,8 +516,11 @@ class _Chunk:
                         same &= codes[places + i] == ord(char)
                     start_parts.append(places[same])
                     key_parts.append(np.full(int(same.sum()), key_id, dtype=np.int64))
+        if key_parts:
             keys, starts = np.concatenate(key_parts), np.concatenate(start_parts)
-            order = np.lexsort((starts, keys))
+            # the automaton reports places in text order, and each literal comes from one word
+            # of one part: a stable sort by literal leaves each literal's starts sorted
+            order = np.argsort(keys, kind="stable")
             self._starts = starts[order]
             self._bounds = np.searchsorted(keys[order], np.arange(plan.n_keys + 1))
         else:
@@ -502,22 +579,41 @@ class _Chunk:
         """The ``starts`` at or after which one of the ``required`` rule's literals starts within
         its offset in a match: a match starting anywhere else would not contain one."""
         width = self.reach(required)
-        keep = np.zeros(len(starts), dtype=bool)
+        # a start s is kept when a place p of a literal has s <= p <= s + back: s lies in one
+        # of the intervals [p - back, p], merged here once for all literals
+        lows, highs = [], []
         for key, terms in zip(required.keys, required.before):
             places = self._where(self.plan.key_ids[key])
             if not len(places):
                 continue
             back = width if None in terms else min(width, max(self._bound(t) for t in terms))
-            nxt = np.searchsorted(places, starts)
-            ok = nxt < len(places)
-            keep[ok] |= places[nxt[ok]] - starts[ok] <= back
+            lows.append(places - back)
+            highs.append(places)
+        if not lows:
+            return starts[:0]
+        lows, highs = np.concatenate(lows), np.concatenate(highs)
+        order = np.argsort(lows, kind="stable")
+        lows, highs = lows[order], np.maximum.accumulate(highs[order])
+        last = np.searchsorted(lows, starts, side="right") - 1  # last interval starting <= s
+        keep = last >= 0
+        keep[keep] = highs[last[keep]] >= starts[keep]
         return starts[keep]
 
     def _code_points(self) -> np.ndarray:
         if self._codes is None:
-            self._codes = np.frombuffer(self.joined.encode("utf-32-le", "surrogatepass"),
-                                        dtype=np.uint32)
+            if self._units is not None:
+                self._codes = self._units.astype(np.uint32)
+            else:
+                self._codes = np.frombuffer(self.joined.encode("utf-32-le", "surrogatepass"),
+                                            dtype=np.uint32)
         return self._codes
+
+    def _lookup(self, table: np.ndarray) -> np.ndarray:
+        """``table`` (one entry per code point of the plane, one more for every other) at
+        each character of the chunk."""
+        if self._units is not None:  # every character in the plane: index with 16 bits
+            return table[self._units]
+        return table.take(self._code_points(), mode="clip")
 
     def _longest_run(self, atoms: frozenset) -> int:
         """An upper bound (``2**k - 1``) on the longest run of characters matched by ``atoms``
@@ -529,8 +625,13 @@ class _Chunk:
             if atoms in _BROAD:  # one pass over the text for all broad classes
                 bits = (1 << _BROAD.index(atoms)) | _ASTRAL
                 member = (self._categories() & bits) != 0
+            elif self._units is not None and _by_categories(atoms) is not None:
+                bits, extra = _by_categories(atoms)  # broad classes and a few characters
+                member = (self._categories() & bits) != 0
+                for code in extra:
+                    member |= self._units == code
             else:
-                member = _class_table(atoms).take(self._code_points(), mode="clip")
+                member = self._lookup(_class_table(atoms))
             found, width = 0, 1  # member[i]: a run of `width` members starts at i
             while member.any():
                 found = 2 * width - 1
@@ -542,7 +643,7 @@ class _Chunk:
     def _categories(self) -> np.ndarray:
         """The broad classes of each character (bits of :func:`_categories`)."""
         if self._category is None:
-            self._category = _categories().take(self._code_points(), mode="clip")
+            self._category = self._lookup(_categories())
         return self._category
 
     def _bound(self, terms) -> int:
@@ -689,17 +790,24 @@ class _Chunk:
                 return False
         return compiled.search(self.joined, s, e) is not None
 
+    def sentence_ends(self) -> list[int]:
+        """Sorted positions of the characters ending sentences: a line break or separator, or
+        ``. ! ? ;`` before white space, a separator or the end (computed once)."""
+        bounds = self._sentence_ends
+        if bounds is None:
+            category = self._categories()
+            before_space = np.ones(len(category), dtype=bool)  # \s is _BROAD[0]
+            before_space[:-1] = (category[1:] & (1 | _NUL)) != 0
+            stop = (category & _STOP) != 0
+            bounds = self._sentence_ends = np.flatnonzero(
+                (stop & before_space) | ((category & (_NUL | _NEWLINE)) != 0)).tolist()
+        return bounds
+
     def sentence(self, s: int, e: int) -> tuple[int, int]:
         """Start and end of the sentence(s) holding ``[s, e)``."""
         bounds = self._sentence_ends
         if bounds is None:
-            # a line break or separator, or . ! ? ; before white space, a separator or the end
-            codes, space = self._code_points(), (self._categories() & 1) != 0  # \s: _BROAD[0]
-            before_space = np.ones(len(codes), dtype=bool)
-            before_space[:-1] = space[1:] | (codes[1:] == 0)
-            stop = (codes == 46) | (codes == 33) | (codes == 63) | (codes == 59)
-            bounds = self._sentence_ends = np.flatnonzero(
-                (stop & before_space) | (codes == 10) | (codes == 0)).tolist()
+            bounds = self.sentence_ends()
         i, j = bisect_left(bounds, s), bisect_left(bounds, e)
         return (bounds[i - 1] + 1 if i else 0), (bounds[j] if j < len(bounds) else len(self.joined))
 
@@ -782,17 +890,38 @@ def _scan_theme(theme, chunk: _Chunk, cues: dict) -> list[tuple]:
                         bounds = sentence(s, e)
                     key = (None, bounds)
                     subframe = decided.get(key)
-                    if subframe is None:
-                        subframe = decided[key] = next(
-                            (sub for rule, sub in context if search(rule, *bounds)), default)
+                    if subframe is None:  # the first context rule found in the sentence
+                        subframe = default
+                        for rule, sub in context:
+                            if search(rule, *bounds):
+                                subframe = sub
+                                break
+                        decided[key] = subframe
                 new.append((s, e, regex, subframe, bounds))
                 last_end = e
         if new:  # two sorted runs of disjoint spans: one linear merge (timsort)
             kept += new
-            kept.sort()  # by start: kept matches never share one
-            kept_starts = [k[0] for k in kept]
-            kept_ends = [k[1] for k in kept]
+            # kept spans are disjoint and not empty: sorted by start, their ends are sorted too
+            kept_starts += [k[0] for k in new]
+            kept_starts.sort()
+            kept_ends += [k[1] for k in new]
+            kept_ends.sort()
+    kept.sort()  # by start: kept matches never share one
     return kept
+
+
+@contextmanager
+def _collector_paused():
+    """Pause Python's cyclic garbage collector (coding allocates hundreds of thousands of
+    tuples and match objects, none in a cycle; each full collection would walk the whole heap
+    of the process); restored as it was."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def match_records(norm: list[str], cb: Codebook) -> list[tuple]:
@@ -810,20 +939,34 @@ def match_records(norm: list[str], cb: Codebook) -> list[tuple]:
         ``(position, theme, subframe, regex, start, end, match, sentence)``, offsets into the
         normalized text, in no particular order.
     """
+    with _collector_paused():
+        return _match_records(norm, cb)
+
+
+def _match_records(norm: list[str], cb: Codebook) -> list[tuple]:
+    """:func:`match_records` with the collector as it is."""
     plan = _plan(cb)
     segments, owners, starts = _segments(norm)
     records = []
     add = records.append
     for first, texts in _chunks(segments):
         chunk = _Chunk(texts, plan)
-        joined, offsets, sentence = chunk.joined, chunk.offsets, chunk.sentence
+        joined, offsets = chunk.joined, chunk.offsets
         n = len(joined)
+        ends = None
         for theme in cb.themes:
             theme_id = theme.id
             for s, e, regex, subframe, bounds in _scan_theme(theme, chunk, cb.cues):
                 i = bisect_right(offsets, s) - 1
                 shift = starts[first + i] - offsets[i]
-                s0, s1 = bounds or sentence(s, e)
+                if bounds is None:  # chunk.sentence(s, e), inline
+                    if ends is None:
+                        ends = chunk.sentence_ends()
+                        n_ends = len(ends)
+                    j, k = bisect_left(ends, s), bisect_left(ends, e)
+                    s0, s1 = (ends[j - 1] + 1 if j else 0), (ends[k] if k < n_ends else n)
+                else:
+                    s0, s1 = bounds
                 if s1 < n and joined[s1] in ".!?;":
                     s1 += 1  # the sentence with its final punctuation
                 if s1 - s0 > MAX_SENTENCE:  # a text without sentence ends: a window around it
@@ -893,8 +1036,8 @@ def coded(texts: list[str], cb: Codebook, *, cache: bool = True) -> list[tuple]:
     if todo:
         unique = list(todo)
         found = [[] for _ in unique]
-        for pos, *record in match_records([normalized(t) for t in unique], cb):
-            found[pos].append(tuple(record))
+        for record in match_records([normalized(t) for t in unique], cb):
+            found[record[0]].append(record[1:])
         for text, records in zip(unique, found):
             records = tuple(records)
             if cache:
@@ -923,20 +1066,43 @@ def theme_ids(cb: Codebook, themes) -> list[str]:
     return [t for t in cb.ids if t in wanted]
 
 
+_RECORD_COLUMNS = ["theme", "subframe", "rule", "start", "end", "match", "sentence"]
+
+
 def _table(texts: list[str], cb: Codebook, units, paras, cache: bool = True) -> pd.DataFrame:
+    with _collector_paused():
+        return _build_table(texts, cb, units, paras, cache)
+
+
+def _build_table(texts: list[str], cb: Codebook, units, paras, cache: bool) -> pd.DataFrame:
+    per_text = coded(texts, cb, cache=cache)
+    counts = np.fromiter(map(len, per_text), dtype=np.int64, count=len(per_text))
+    if not counts.sum():
+        out = pd.DataFrame([], columns=["row", *_RECORD_COLUMNS])
+        out = out.astype({"row": "int64", "start": "int64", "end": "int64"})
+        out.insert(1, "unit_id", [])
+        out.insert(2, "para_id", [])
+        return out
+    records = list(chain.from_iterable(per_text))
+    rows = np.repeat(np.arange(len(per_text), dtype=np.int64), counts)
+    # sorted by row, start, codebook order of themes, end (no two records share all four: a
+    # theme's kept matches never overlap)
+    columns = list(zip(*records))
     order = {t: i for i, t in enumerate(cb.ids)}
-    rows = []
-    for pos, records in enumerate(coded(texts, cb, cache=cache)):
-        for record in records:
-            rows.append((pos, *record))
-    rows.sort(key=lambda r: (r[0], r[4], order[r[1]], r[5]))
-    out = pd.DataFrame(rows, columns=["row", "theme", "subframe", "rule", "start", "end",
-                                      "match", "sentence"])
-    out = out.astype({"row": "int64", "start": "int64", "end": "int64"})
-    positions = out["row"].to_numpy(dtype=np.int64)
-    out.insert(1, "unit_id", np.asarray(units, dtype=object)[positions] if len(out) else [])
-    out.insert(2, "para_id", np.asarray(paras, dtype=object)[positions] if len(out) else [])
-    return out
+    starts = np.array(columns[3], dtype=np.int64)
+    ends = np.array(columns[4], dtype=np.int64)
+    ranks = np.fromiter(map(order.__getitem__, columns[0]), dtype=np.int64, count=len(records))
+    sort = np.lexsort((ends, ranks, starts, rows))
+    positions = rows[sort]
+    data = {"row": positions,
+            "unit_id": np.asarray(units, dtype=object)[positions],
+            "para_id": np.asarray(paras, dtype=object)[positions]}
+    for name, values in zip(_RECORD_COLUMNS, columns):
+        if name in ("start", "end"):
+            data[name] = (starts if name == "start" else ends)[sort]
+        else:
+            data[name] = [values[i] for i in sort.tolist()]
+    return pd.DataFrame(data, columns=MATCH_COLUMNS)
 
 
 def code_themes(paragraphs, codebook: Codebook | str | None = None, *,

@@ -301,3 +301,172 @@ def test_reach_and_offsets_bound_what_a_match_reads():
     ci_space = frozenset({("set", r"\s", True)})
     assert {lit.text: bound for lit, bound in offsets.items()} == {
         "souverain": (2, ((ci_space, 1),)), "données": (0, ())}  # after "le" or "la" and spaces
+
+
+# ---------------------------------------------------------------------------------------------
+# Fast paths: each gives what the plain computation gives
+# ---------------------------------------------------------------------------------------------
+
+def test_folding_by_table_equals_fold_character_by_character():
+    """The 16-bit table folds every character of the plane as ``fold`` folds it alone, and a
+    text as ``fold`` folds the text (final sigma, dotted I, long s, in context)."""
+    from analysis.regex_syntax import fold
+    matching._fold_units(matching._utf16_units("a"))  # builds the table
+    table = matching._FOLD_TABLE[0]
+    by_char = [fold(chr(c)) for c in range(0x10000)]
+    assert all(len(f) == 1 for f in by_char)
+    differ = [hex(c) for c in range(0x10000) if table[c] != ord(by_char[c])]
+    assert not differ, differ[:10]
+    for text in ["ΟΔΟΣ ΣΑΣ ΑΣ. Σ", "L'İA ſouveraine", "KELVIN \u212a", "Straße ǅ ǈ", "µ ϐ ς"]:
+        assert matching._fold_units(matching._utf16_units(text)) == fold(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts=st.lists(st.text(max_size=40), min_size=1, max_size=4))
+def test_a_chunk_is_folded_as_fold_folds_it(texts):
+    """Beyond the plane (emoji) or with lone surrogates side by side, the chunk falls back to
+    ``fold``; otherwise the table gives the same text."""
+    texts = [t.replace("\x00", " ") for t in texts]
+    chunk = matching._Chunk(texts, matching._plan(get_codebook()))
+    from analysis.regex_syntax import fold
+    assert chunk.folded == fold(chunk.joined)
+
+
+def test_a_chunk_beyond_the_plane_or_with_paired_lone_surrogates_uses_the_general_path():
+    plan = matching._plan(get_codebook())
+    for text in ["l'IA 😀 souveraine", "x\ud83d\ude00 IA", "IA \udfff\ud800"]:
+        chunk = matching._Chunk([text, "Le Laos."], plan)
+        from analysis.regex_syntax import fold
+        assert chunk.folded == fold(chunk.joined)
+    emoji = matching._Chunk(["l'IA 😀 souveraine"], plan)
+    assert emoji._units is None  # more UTF-16 units than characters
+    assert matching._utf16_units("l'IA souveraine") is not None
+
+
+def test_sentence_ends_are_those_of_the_boundary_regex():
+    """The ends read from the category bits are ``. ! ? ;`` before white space, a separator or
+    the end, and every line break or separator."""
+    plan = matching._plan(get_codebook())
+    texts = ["Il a dit. Puis ; rien ?\tOui!Non.", "a.b. c\u00a0.\u2003d!\ne", "fin.", "",
+             "x. 😀 y?", "z;\x0bw!"]
+    for parts in (texts, texts[:4]):  # with and without a character beyond the plane
+        chunk = matching._Chunk(parts, plan)
+        chunk.sentence(0, 0)
+        expected = [m.start() for m in matching._BOUNDARY_RE.finditer(chunk.joined)]
+        assert chunk._sentence_ends == expected
+
+
+def test_follow_filter_keeps_the_places_a_required_literal_follows_closely():
+    """The merged intervals keep a place exactly when one of the required literals starts at
+    most its offset after it (the per-literal rule, checked by brute force)."""
+    cb = get_codebook()
+    plan = matching._plan(cb)
+    texts = [matching.normalized(t) for t in synthetic_articles(30, random_state=11)]
+    chunk = matching._Chunk(matching._segments(texts)[0], plan)
+    checked = 0
+    for rule in plan.rules.values():
+        if not rule.follow or chunk._placed(rule) is not rule:
+            continue
+        required = rule.fallback
+        parts = [chunk._where(plan.key_ids[k]) for k in rule.keys]
+        starts = np.unique(np.concatenate(parts))
+        width = chunk.reach(required)
+        spans = []
+        for key, terms in zip(required.keys, required.before):
+            back = width if None in terms else min(width, max(chunk._bound(t) for t in terms))
+            spans += [(p, back) for p in chunk._where(plan.key_ids[key]).tolist()]
+        expected = [s for s in starts.tolist() if any(s <= p <= s + back for p, back in spans)]
+        assert chunk._followed(starts, required).tolist() == expected, rule.compiled.pattern
+        checked += 1
+    assert checked > 20
+
+
+def test_matches_table_is_sorted_as_documented_with_repeated_and_empty_texts():
+    """The table built column by column equals the records sorted by row, start, codebook order
+    of themes and end, repeated texts coded once and given to each of their rows."""
+    cb = get_codebook()
+    texts = synthetic_articles(6, random_state=2)
+    texts = [texts[0], "", texts[1], texts[0], None, "La cybersécurité de l'IA.", texts[2]]
+    table = matching.code_themes(texts, cache=False)
+    order = {t: i for i, t in enumerate(cb.ids)}
+    rows = []
+    for pos, text in enumerate(texts):
+        for record in matching.match_records([matching.normalized(text or "")], cb):
+            rows.append((pos, *record[1:]))
+    rows.sort(key=lambda r: (r[0], r[4], order[r[1]], r[5]))
+    got = table[["row", "theme", "subframe", "rule", "start", "end", "match", "sentence"]]
+    assert [tuple(r) for r in got.itertuples(index=False)] == rows
+    assert table["row"].dtype == np.int64 and table["start"].dtype == np.int64
+    assert (table["unit_id"] == table["row"]).all() and table["para_id"].isna().all()
+    empty = matching.code_themes(["rien", ""], cache=False)
+    assert list(empty.columns) == matching.MATCH_COLUMNS and len(empty) == 0
+
+
+def test_classes_read_from_the_category_bits_are_the_classes():
+    """A class written as broad classes plus a few characters (``[\\d.\\s]``) is, over the whole
+    plane, exactly what its table says; the longest runs of a chunk agree both ways."""
+    atoms_sets = [frozenset({("set", r"[\d.\s]", True)}), frozenset({("set", r"[\w-]", False)}),
+                  frozenset({("set", r"[\s,;]", False)}), frozenset({("set", r"[a-z]", False)})]
+    categories = matching._categories()[:0x10000]
+    for atoms in atoms_sets:
+        table = matching._class_table(atoms)[:0x10000]
+        decomposed = matching._by_categories(atoms)
+        if decomposed is None:
+            continue
+        bits, extra = decomposed
+        member = (categories & bits) != 0
+        member[list(extra)] = True
+        assert (member == table).all(), atoms
+    assert matching._by_categories(atoms_sets[0]) == (3, (ord("."),))
+    assert matching._by_categories(atoms_sets[3]) is None
+    plan = matching._plan(get_codebook())
+    text = "Les 1.200.000 ingénieurs . 3 4\t5 ; " * 40 + "x" * 70
+    fast = matching._Chunk([text, "2 . 2"], plan)
+    slow = matching._Chunk([text, "2 . 2"], plan)
+    slow._units = None  # the look-up path
+    for atoms in atoms_sets:
+        assert fast._longest_run(atoms) == slow._longest_run(atoms), atoms
+
+
+def test_places_of_each_literal_are_sorted_and_complete():
+    """Each literal's places (folded ones from the automaton, exact ones checked on the text)
+    are every start of the literal in the chunk, sorted."""
+    plan = matching._plan(get_codebook())
+    texts = [matching.normalized(t) for t in synthetic_articles(15, random_state=4)]
+    texts += ["L'IA, l'ia, AI et IA ; la ia. UE ue Ue 5G 5g", "ıİſ TIC tic Tic"]
+    chunk = matching._Chunk(matching._segments(texts)[0], plan)
+    from analysis.regex_syntax import fold
+    for key_id, (folded, text) in enumerate(plan.keys):
+        if key_id in plan.weak:
+            continue
+        haystack, needle = (chunk.folded, fold(text)) if folded else (chunk.joined, text)
+        expected = [i for i in range(len(haystack)) if haystack.startswith(needle, i)]
+        assert chunk._where(key_id).tolist() == expected, text
+
+
+def test_the_garbage_collector_is_paused_while_coding_and_restored(monkeypatch):
+    """Paused while the engine runs, enabled again afterwards (and after an error), left
+    disabled when it was disabled before."""
+    import gc
+    seen = []
+    engine = matching._scan_theme
+
+    def spying(*args):
+        seen.append(gc.isenabled())
+        return engine(*args)
+
+    monkeypatch.setattr(matching, "_scan_theme", spying)
+    assert gc.isenabled()
+    table = matching.code_themes(["La cybersécurité de l'IA."], cache=False)
+    assert len(table) == 2 and seen and not any(seen) and gc.isenabled()
+    monkeypatch.setattr(matching, "_scan_theme", lambda *args: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        matching.match_records(["l'IA"], get_codebook())
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        monkeypatch.setattr(matching, "_scan_theme", engine)
+        matching.match_records(["l'IA"], get_codebook())
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
