@@ -584,7 +584,8 @@ def run(source, *, metadata=METADATA, codebook=None, chunk_size: int = 2000, n_j
     codebook : Codebook, path or None
         Theme codebook; None reads :data:`analysis.paths.CODEBOOK`.
     chunk_size : int, default 2000
-        Pages per chunk (fewer when that gives each of ``n_jobs`` workers a chunk).
+        Pages per chunk, at most: fewer when that gives each of ``n_jobs`` workers a chunk, and a
+        long stream ends in chunks a quarter of that size (:func:`chunk_files`).
     n_jobs : int, default 2
         Worker processes for joblib, and for the ``LocalCluster`` started for Dask (-1: one per
         core).
