@@ -21,6 +21,7 @@ Importing this module imports neither Dask nor joblib and creates nothing.
 from __future__ import annotations
 
 import csv
+import ctypes
 import os
 import re
 import sys
@@ -42,6 +43,9 @@ CHUNK_STAGES = ("load", "tokenize", "count", "themes")
 MATCH_COLUMNS = ["unit_id", "para_id", "theme", "subframe", "rule", "start", "end", "match", "sentence"]
 #: Columns of the matches table held as categories (repeated labels and sentences: far less memory).
 CATEGORY_COLUMNS = ("unit_id", "theme", "subframe", "rule", "sentence")
+#: Integer columns of the matches table, sent from the workers as int32 (half the memory while
+#: the chunks wait to be merged) and int64 in the result.
+OFFSET_COLUMNS = ("para_id", "start", "end")
 #: Columns of the units table dropped from the result (the texts stay with the pages).
 DROPPED_UNIT_COLUMNS = ("text", "captions")
 #: Schedulers accepted by :func:`run`.
@@ -85,17 +89,25 @@ class PipelineResult:
     timings: dict = field(default_factory=dict)
     n_chunks: int = 0
 
-    def tfidf(self):
+    def tfidf(self, dtype=np.float64):
         """scikit-learn's default TF-IDF of :attr:`dtm` (smooth idf, rows L2-normalized).
+
+        Parameters
+        ----------
+        dtype : numpy float type, default float64
+            ``numpy.float32`` computes it in single precision: two thirds of the memory (at
+            100,000 pages, 157 MB instead of 236 MB), for a topic model fitted in float32.
 
         Returns
         -------
-        scipy.sparse.csr_matrix of float64
-            Equal to ``analysis.text.document_term_matrix(texts, weighting="tfidf")[0]``.
+        scipy.sparse.csr_matrix of ``dtype``
+            In float64, equal to ``analysis.text.document_term_matrix(texts, weighting="tfidf")[0]``.
         """
         from sklearn.feature_extraction.text import TfidfTransformer
 
-        return TfidfTransformer().fit_transform(self.dtm).tocsr()
+        # idf from the counts, then weighted in place on the one converted copy (no second copy)
+        transformer = TfidfTransformer().fit(self.dtm)
+        return transformer.transform(self.dtm.astype(dtype), copy=False).tocsr()
 
 
 # --------------------------------------------------------------------------------------------
@@ -345,7 +357,8 @@ def process_chunk(files: list, fieldnames: list, rows: dict, codebook=None,
     del tokens
     counts = (X.astype(np.int32), vocabulary)
     clock.lap("count")
-    matches = code_themes(paragraphs(articles, word_counts=False), codebook).astype({c: "category" for c in CATEGORY_COLUMNS})
+    matches = code_themes(paragraphs(articles, word_counts=False), codebook).astype(
+        {**{c: "category" for c in CATEGORY_COLUMNS}, **{c: "int32" for c in OFFSET_COLUMNS}})
     clock.lap("themes")
     return {
         "units": articles.drop(columns=list(DROPPED_UNIT_COLUMNS)),
@@ -396,7 +409,7 @@ class CountMerger:
         X = X.tocsr()
         ids = self.ids
         mapping = np.fromiter((ids.setdefault(t, len(ids)) for t in terms), dtype=np.int32, count=len(terms))
-        self.data.append(X.data.astype(np.int32, copy=False))
+        self.data.append(compact_counts(X.data))
         self.indices.append(mapping[X.indices])
         self.row_nnz.append(np.diff(X.indptr))
 
@@ -413,7 +426,7 @@ class CountMerger:
         row_nnz = np.concatenate(self.row_nnz) if self.row_nnz else np.zeros(0, dtype=np.int64)
         indptr = np.zeros(len(row_nnz) + 1, dtype=np.int64)
         np.cumsum(row_nnz, out=indptr[1:])
-        data = np.concatenate(self.data) if self.data else np.zeros(0, dtype=np.int32)
+        data = np.concatenate(self.data, dtype=np.int32) if self.data else np.zeros(0, dtype=np.int32)
         self.data = []
         indices = np.concatenate(self.indices) if self.indices else np.zeros(0, dtype=np.int32)
         self.indices, self.row_nnz, self.ids = [], [], {}
@@ -421,6 +434,30 @@ class CountMerger:
         X = sp.csr_matrix((data, indices, indptr), shape=(len(row_nnz), len(terms)))
         X.sort_indices()
         return X, vocabulary
+
+
+def compact_counts(data: np.ndarray) -> np.ndarray:
+    """``data`` in the smallest of uint8, uint16 or int32 that holds all its values exactly.
+
+    A block's counts wait in the main process until the last chunk has come; most counts of a
+    term in one article are below 256, so they are held in a quarter of the memory (about 60 MB
+    less at 100,000 pages) and widened back to int32 only when the blocks are stacked.
+
+    Examples
+    --------
+    >>> compact_counts(np.array([1, 255], dtype=np.int32)).dtype
+    dtype('uint8')
+    >>> compact_counts(np.array([1, 256], dtype=np.int32)).dtype
+    dtype('uint16')
+    >>> compact_counts(np.array([-1, 70_000])).dtype
+    dtype('int32')
+    """
+    if data.size and data.min() >= 0:
+        top = int(data.max())
+        for dtype in (np.uint8, np.uint16):
+            if top <= np.iinfo(dtype).max:
+                return data.astype(dtype)
+    return data.astype(np.int32, copy=False)
 
 
 def merge_counts(blocks: list) -> tuple:
@@ -656,6 +693,7 @@ def run(source, *, metadata=METADATA, codebook=None, chunk_size: int = 2000, n_j
     del blocks
     units = _concat(units, ())
     matches = concat_matches(matches)
+    trim_heap()
     result = PipelineResult(dtm=dtm, vocabulary=vocabulary, units=units, matches=matches, timings=timings,
                             n_chunks=len(chunks))
     timings["merge"] = time.perf_counter() - merge_start
@@ -667,19 +705,35 @@ def run(source, *, metadata=METADATA, codebook=None, chunk_size: int = 2000, n_j
     return result
 
 
+def trim_heap() -> bool:
+    """Give the C heap's free memory back to the system (glibc's ``malloc_trim``); True if it did.
+
+    The merge frees the chunks' many small arrays; glibc keeps such memory in the process for
+    reuse, so that without this the main process would hold about 280 MB it no longer uses after
+    a run of 100,000 pages (what Dask's workers do for the same reason). A no-op returning
+    False where there is no glibc (macOS, Windows, musl).
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        return bool(ctypes.CDLL("libc.so.6").malloc_trim(0))
+    except (OSError, AttributeError):
+        return False
+
+
 def concat_matches(frames: list) -> pd.DataFrame:
     """Concatenate matches tables; :data:`CATEGORY_COLUMNS` become categories in sorted order.
 
     The categories of each chunk are united (no detour through Python strings) and sorted, so
-    that the table is the same whatever the chunks.
+    that the table is the same whatever the chunks; :data:`OFFSET_COLUMNS` are int64, whatever
+    integer type the frames hold them in.
     """
     from pandas.api.types import union_categoricals
 
     frames = [f for f in frames if len(f)]
     if not frames:
         empty = pd.DataFrame({c: pd.Series([], dtype="str") for c in MATCH_COLUMNS})
-        return empty.astype({"para_id": "int64", "start": "int64", "end": "int64",
-                             **{c: "category" for c in CATEGORY_COLUMNS}})
+        return empty.astype({**{c: "int64" for c in OFFSET_COLUMNS}, **{c: "category" for c in CATEGORY_COLUMNS}})
     columns = {}
     for column in MATCH_COLUMNS:
         parts = [f[column] for f in frames]
@@ -689,6 +743,8 @@ def concat_matches(frames: list) -> pd.DataFrame:
             # sorted by the index itself (no list of Python strings: a million sentences at
             # 100,000 pages)
             columns[column] = united.reorder_categories(united.categories.sort_values())
+        elif column in OFFSET_COLUMNS:
+            columns[column] = pd.Series(np.concatenate([p.to_numpy() for p in parts], dtype=np.int64))
         else:
             columns[column] = pd.concat(parts, ignore_index=True)
         del parts

@@ -208,6 +208,60 @@ def test_count_merger_equals_dense_stacking_whatever_the_block_order_of_terms():
     assert X.toarray().tolist() == expected[:, listed].tolist()
 
 
+def test_counts_wait_in_the_smallest_exact_type_and_merge_back_to_int32():
+    import scipy.sparse as sp
+
+    small = sp.csr_matrix(np.array([[1, 255]], dtype=np.int32))
+    medium = sp.csr_matrix(np.array([[256, 3]], dtype=np.int32))
+    large = sp.csr_matrix(np.array([[70_000, 1]], dtype=np.int32))
+    assert pipeline.compact_counts(small.data).dtype == np.uint8
+    assert pipeline.compact_counts(medium.data).dtype == np.uint16
+    assert pipeline.compact_counts(large.data).dtype == np.int32
+    assert pipeline.compact_counts(np.array([-2, 1])).dtype == np.int32  # not a count: kept signed
+    merger = pipeline.CountMerger()
+    for block in (small, medium, large):
+        merger.add(block, np.array(["a", "b"], dtype=object))
+    assert [d.dtype for d in merger.data] == [np.uint8, np.uint16, np.int32]
+    X, _ = merger.result()
+    assert X.dtype == np.int32
+    assert X.toarray().tolist() == [[1, 255], [256, 3], [70_000, 1]]
+
+
+def test_match_offsets_travel_as_int32_and_come_back_as_int64(seed_raw, seed_metadata, joblib_result):
+    files = pipeline.list_pages(seed_raw)
+    fieldnames, rows = pipeline.read_metadata_rows(seed_metadata)
+    chunk = pipeline.process_chunk(files, fieldnames, rows)
+    assert all(chunk["matches"][c].dtype == np.int32 for c in pipeline.OFFSET_COLUMNS)
+    merged = pipeline.concat_matches([chunk["matches"]])
+    assert all(merged[c].dtype == np.int64 for c in pipeline.OFFSET_COLUMNS)
+    assert merged[list(pipeline.OFFSET_COLUMNS)].equals(
+        chunk["matches"][list(pipeline.OFFSET_COLUMNS)].astype("int64").reset_index(drop=True))
+    assert all(joblib_result.matches[c].dtype == np.int64 for c in pipeline.OFFSET_COLUMNS)
+
+
+def test_tfidf_in_float32_is_the_float64_tfidf_rounded(joblib_result):
+    X64, X32 = joblib_result.tfidf(), joblib_result.tfidf(np.float32)
+    assert X64.dtype == np.float64 and X32.dtype == np.float32
+    assert (X64 != 0).nnz == (X32 != 0).nnz == joblib_result.dtm.nnz
+    np.testing.assert_allclose(X32.toarray(), X64.toarray(), rtol=1e-6, atol=1e-7)
+
+
+def test_trim_heap_returns_memory_only_where_glibc_is(monkeypatch):
+    import platform
+
+    glibc = platform.libc_ver()[0] == "glibc" and os.uname().sysname == "Linux"
+    assert pipeline.trim_heap() is glibc
+    monkeypatch.setattr(pipeline.sys, "platform", "darwin")
+    assert pipeline.trim_heap() is False
+
+
+def test_pipeline_docstring_examples_run():
+    import doctest
+
+    failures, tried = doctest.testmod(pipeline, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert tried >= 8 and failures == 0
+
+
 def test_progress_bar_only_when_asked(seed_raw, seed_metadata, capsys):
     pipeline.run(seed_raw, metadata=seed_metadata, scheduler="serial", chunk_size=2)
     assert capsys.readouterr().err == ""
