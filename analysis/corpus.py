@@ -743,6 +743,19 @@ def _units(pages: dict[str, Page], table: dict[str, dict], *, related: bool = Tr
     return units.astype({"n_pages": "int64", "n_words": "int64"})
 
 
+def split_paragraphs(text: str) -> list[str]:
+    """The paragraphs of a unit's text: its blocks between blank lines, blank blocks left out.
+
+    The rule of :func:`paragraphs` (a paragraph's ``para_id`` is its position in this list).
+
+    Examples
+    --------
+    >>> split_paragraphs("Un.\\n\\n \\n\\nDeux,\\ntrois.")
+    ['Un.', 'Deux,\\ntrois.']
+    """
+    return [p for p in text.split("\n\n") if p.strip()]
+
+
 def paragraphs(units: pd.DataFrame, include_titles: bool = False, *, word_counts: bool = True) -> pd.DataFrame:
     """Split units into paragraphs, the unit of paragraph-level analysis.
 
@@ -768,7 +781,7 @@ def paragraphs(units: pd.DataFrame, include_titles: bool = False, *, word_counts
     for unit in units.itertuples(index=False):
         parts = [("title", unit.title)] if include_titles and unit.title else []
         part = "body" if unit.kind == "article" else "lead"
-        parts += [(part, p) for p in unit.text.split("\n\n") if p.strip()]
+        parts += [(part, p) for p in split_paragraphs(unit.text)]
         for para_id, (part_name, text) in enumerate(parts):
             rows.append((unit.doc_id, para_id, unit.kind, part_name, text,
                          count_words(text) if word_counts else 0, unit.date))

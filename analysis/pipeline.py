@@ -285,25 +285,41 @@ def load_files(files: list, fieldnames: list, rows: dict, digests: dict | None =
 
 
 
-def code_themes(paragraphs: pd.DataFrame, codebook=None) -> pd.DataFrame:
-    """The matches table of some paragraphs: one row per theme match, :data:`MATCH_COLUMNS`.
+def code_themes(doc_ids: list, texts: list, codebook=None) -> pd.DataFrame:
+    """The matches table of some units: one row per theme match, :data:`MATCH_COLUMNS`.
 
-    :func:`analysis.themes.code_themes` without its cache (a streamed corpus is coded once).
+    Each text is cut into paragraphs by :func:`analysis.corpus.split_paragraphs` (the rule of
+    :func:`analysis.corpus.paragraphs`, so ``para_id`` is the same) and the paragraphs are coded
+    by :func:`analysis.matching.code_themes` without its cache (a streamed corpus is coded
+    once). The same table as coding ``paragraphs(units)``, without building that table: no
+    dates, kinds or word counts, which the matches do not need.
 
     Parameters
     ----------
-    paragraphs : pandas.DataFrame
-        :func:`analysis.corpus.paragraphs` output (``doc_id``, ``para_id``, ``text``).
+    doc_ids : list of str
+        The units' ids (``unit_id`` of their matches).
+    texts : list of str
+        Their texts, in the same order.
     codebook : Codebook, path or None
 
     Returns
     -------
     pandas.DataFrame
     """
-    from analysis.themes import code_themes as _code_themes
+    from analysis.corpus import split_paragraphs
+    from analysis.matching import code_themes as _code_themes
 
-    found = _code_themes(paragraphs.reset_index(drop=True), codebook, cache=False)
-    out = found[MATCH_COLUMNS].reset_index(drop=True).astype({"para_id": "int64", "start": "int64", "end": "int64"})
+    unit_of, para_of, paragraph_texts = [], [], []
+    for doc_id, text in zip(doc_ids, texts, strict=True):
+        parts = split_paragraphs(text)
+        unit_of += [doc_id] * len(parts)
+        para_of += range(len(parts))
+        paragraph_texts += parts
+    found = _code_themes(paragraph_texts, codebook, cache=False)
+    rows = found["row"].to_numpy(dtype=np.int64)
+    found["unit_id"] = np.asarray(unit_of, dtype=object)[rows]
+    found["para_id"] = np.asarray(para_of, dtype=np.int64)[rows]
+    out = found[MATCH_COLUMNS].reset_index(drop=True).astype({"start": "int64", "end": "int64"})
     return out.astype({c: "str" for c in ("unit_id", "theme", "subframe", "rule", "match", "sentence")})
 
 
@@ -342,7 +358,6 @@ def process_chunk(files: list, fieldnames: list, rows: dict, codebook=None,
         seconds of the worker process), ``messages`` (loader
         warnings), ``digests`` (page text SHA-256 by file, for duplicates across chunks).
     """
-    from analysis.corpus import paragraphs
     from analysis.text import count_matrix, tokenize_series
 
     seconds = {}
@@ -351,13 +366,14 @@ def process_chunk(files: list, fieldnames: list, rows: dict, codebook=None,
     articles, messages = load_files(files, fieldnames, rows, digests=digests, related=False)
     articles = articles.reset_index(drop=True)
     clock.lap("load")
-    tokens = tokenize_series(articles["text"].tolist(), n_jobs=1, **(tokenize_options or {}))
+    texts = articles["text"].tolist()
+    tokens = tokenize_series(texts, n_jobs=1, **(tokenize_options or {}))
     clock.lap("tokenize")
     X, vocabulary = count_matrix(tokens)
     del tokens
     counts = (X.astype(np.int32), vocabulary)
     clock.lap("count")
-    matches = code_themes(paragraphs(articles, word_counts=False), codebook).astype(
+    matches = code_themes(articles["doc_id"].tolist(), texts, codebook).astype(
         {**{c: "category" for c in CATEGORY_COLUMNS}, **{c: "int32" for c in OFFSET_COLUMNS}})
     clock.lap("themes")
     return {

@@ -255,6 +255,27 @@ def test_trim_heap_returns_memory_only_where_glibc_is(monkeypatch):
     assert pipeline.trim_heap() is False
 
 
+def test_code_themes_equals_coding_the_paragraphs_table(corpus):
+    from analysis.matching import code_themes as engine_code_themes
+
+    units = load_corpus(corpus / "raw", corpus / "metadata.csv")
+    articles = units[units["kind"] == "article"].reset_index(drop=True)
+    # a unit whose blank blocks must not count as paragraphs (para_id as paragraphs() numbers them)
+    extra = articles.iloc[:1].assign(doc_id="blank-blocks",
+                                     text="\n\n   \n\nLa souveraineté numérique.\n\n\n\nL'IA souveraine.")
+    articles = pd.concat([articles, extra], ignore_index=True)
+    paras = paragraphs(articles, word_counts=False).reset_index(drop=True)
+    expected = engine_code_themes(paras, cache=False)
+    got = pipeline.code_themes(articles["doc_id"].tolist(), articles["text"].tolist())
+    assert len(got) == len(expected) > 100
+    assert list(got.columns) == pipeline.MATCH_COLUMNS
+    for column in pipeline.MATCH_COLUMNS:
+        assert got[column].astype(str).tolist() == expected[column].astype(str).tolist(), column
+    blank = got[got["unit_id"] == "blank-blocks"]
+    sovereignty = blank[blank["theme"] == "sovereignty"]
+    assert sovereignty["para_id"].tolist() == [0, 1]  # the blank blocks before and between are skipped
+
+
 def test_pipeline_docstring_examples_run():
     import doctest
 
