@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import corpus
-from analysis import matching as _matching
+from analysis import matches as _matches
 from analysis import themestats as _themestats
 from analysis.text import normalize, split_sentences
 
@@ -225,7 +225,7 @@ def prevalence_levels(paragraphs: pd.DataFrame, *, themes: list | str | None = N
     random_state : int
         Seed passed to each :func:`analysis.themes.prevalence` call.
     matches : pandas.DataFrame, optional
-        The matches table of ``paragraphs`` (:func:`analysis.matching.code_themes`, same rows in
+        The matches table of ``paragraphs`` (:func:`analysis.matches.code_themes`, same rows in
         the same order); by default computed once through the coding cache.
     design : {"cluster", "two_stage", "within"}
         Resampling design of the intervals (:func:`analysis.themes.prevalence`).
@@ -240,7 +240,7 @@ def prevalence_levels(paragraphs: pd.DataFrame, *, themes: list | str | None = N
         ``note``; levels in the order of :data:`LEVELS`, groups sorted within a level. At the
         ``article`` level every group is one document, so no interval is drawn there.
     """
-    matches = _matching.matches_for(paragraphs, codebook, matches=matches)
+    matches = _matches.matches_for(paragraphs, codebook, matches=matches)
     tables = []
     for level, (kind, by) in LEVELS.items():
         keep = (np.ones(len(paragraphs), dtype=bool) if kind is None
@@ -250,7 +250,7 @@ def prevalence_levels(paragraphs: pd.DataFrame, *, themes: list | str | None = N
             continue
         table = _themestats.prevalence(rows, by, codebook=codebook, n_boot=n_boot, ci=ci,
                                        random_state=random_state, themes=themes,
-                                       matches=_matching.subset_matches(matches, keep),
+                                       matches=_matches.subset_matches(matches, keep),
                                        design=design, min_docs=min_docs)
         table = table.rename(columns={by: "group"})
         table.insert(0, "level", level)
@@ -282,7 +282,7 @@ def with_theme(paragraphs: pd.DataFrame, theme: str, *, level: str = "doc_id", c
     text_col : str
         Column holding the text.
     matches : pandas.DataFrame, optional
-        The matches table of ``paragraphs`` (:func:`analysis.matching.code_themes`, same rows in
+        The matches table of ``paragraphs`` (:func:`analysis.matches.code_themes`, same rows in
         the same order); by default computed once through the coding cache.
 
     Returns
@@ -292,7 +292,7 @@ def with_theme(paragraphs: pd.DataFrame, theme: str, *, level: str = "doc_id", c
     """
     if level not in ("doc_id", "paragraph"):
         raise ValueError("level must be 'doc_id' or 'paragraph'")
-    present = _matching.count_themes(paragraphs[text_col], codebook, themes=[theme],
+    present = _matches.count_themes(paragraphs[text_col], codebook, themes=[theme],
                                      matches=matches)[theme] > 0
     if level == "paragraph":
         return paragraphs[present]
@@ -323,7 +323,7 @@ def theme_units(paragraphs: pd.DataFrame, units: pd.DataFrame, theme: str, *, co
     text_col : str
         Column holding the text.
     matches : pandas.DataFrame, optional
-        The matches table of ``paragraphs`` (:func:`analysis.matching.code_themes`, same rows in
+        The matches table of ``paragraphs`` (:func:`analysis.matches.code_themes`, same rows in
         the same order); by default computed once through the coding cache.
 
     Returns
@@ -333,7 +333,7 @@ def theme_units(paragraphs: pd.DataFrame, units: pd.DataFrame, theme: str, *, co
         ``n_paragraphs`` (paragraphs with the theme), then ``columns``; in the order of
         ``units``.
     """
-    counts = _matching.count_themes(paragraphs[text_col], codebook, themes=[theme],
+    counts = _matches.count_themes(paragraphs[text_col], codebook, themes=[theme],
                                     matches=matches)[theme]
     table = pd.DataFrame({"doc_id": paragraphs["doc_id"].to_numpy(),
                           "n_matches": counts.to_numpy(),
@@ -374,7 +374,7 @@ def theme_evidence(paragraphs: pd.DataFrame, theme: str, *, subframe: str | list
         Columns of ``paragraphs`` copied to each line when present (default ``period``, so that
         lines can be grouped by period).
     matches : pandas.DataFrame, optional
-        The matches table of ``paragraphs`` (:func:`analysis.matching.code_themes`, same rows in
+        The matches table of ``paragraphs`` (:func:`analysis.matches.code_themes`, same rows in
         the same order); by default computed once through the coding cache.
 
     Returns
@@ -385,9 +385,9 @@ def theme_evidence(paragraphs: pd.DataFrame, theme: str, *, subframe: str | list
         fresh RangeIndex.
     """
     if matches is not None and kind is not None:
-        matches = _matching.subset_matches(matches, (paragraphs["kind"] == kind).to_numpy())
+        matches = _matches.subset_matches(matches, (paragraphs["kind"] == kind).to_numpy())
     rows = paragraphs if kind is None else paragraphs[paragraphs["kind"] == kind]
-    lines = _matching.theme_kwic(rows, theme, window=window, codebook=codebook, text_col=text_col,
+    lines = _matches.theme_kwic(rows, theme, window=window, codebook=codebook, text_col=text_col,
                                  matches=matches)
     if subframe is not None:
         wanted = [subframe] if isinstance(subframe, str) else list(subframe)
@@ -419,7 +419,7 @@ def co_mentions(paragraphs: pd.DataFrame, focal: str, other: str, *, codebook=No
     text_col : str
         Column holding the text.
     matches : pandas.DataFrame, optional
-        The matches table of ``paragraphs`` (:func:`analysis.matching.code_themes`, same rows in
+        The matches table of ``paragraphs`` (:func:`analysis.matches.code_themes`, same rows in
         the same order); by default computed once through the coding cache.
 
     Returns
@@ -432,8 +432,8 @@ def co_mentions(paragraphs: pd.DataFrame, focal: str, other: str, *, codebook=No
     """
     columns = ["subframe", "match", "n_matches", "n_docs", "n_same_paragraph", "doc_ids"]
     doc_ids = paragraphs["doc_id"].reset_index(drop=True)
-    _matching.theme_ids(_matching.get_codebook(codebook), [focal, other])
-    matches = _matching.matches_for(paragraphs, codebook, text_col=text_col, matches=matches)
+    _matches.theme_ids(_matches.get_codebook(codebook), [focal, other])
+    matches = _matches.matches_for(paragraphs, codebook, text_col=text_col, matches=matches)
     focal_rows = set(matches.loc[matches["theme"] == focal, "row"])
     focal_docs = set(doc_ids.iloc[sorted(focal_rows)])
     hits = matches[matches["theme"] == other].copy()
@@ -472,7 +472,7 @@ def component_table(paragraphs: pd.DataFrame, components: dict | None = None, *,
     text_col : str
         Column holding the text.
     matches : pandas.DataFrame, optional
-        The matches table of ``paragraphs`` (:func:`analysis.matching.code_themes`, same rows in
+        The matches table of ``paragraphs`` (:func:`analysis.matches.code_themes`, same rows in
         the same order); by default computed once through the coding cache.
 
     Returns
@@ -485,8 +485,8 @@ def component_table(paragraphs: pd.DataFrame, components: dict | None = None, *,
     components = _study().components if components is None else components
     rows = paragraphs.reset_index(drop=True)
     theme_ids = list(dict.fromkeys(theme for theme, _ in components.values()))
-    _matching.theme_ids(_matching.get_codebook(codebook), theme_ids)
-    matches = _matching.matches_for(rows, codebook, text_col=text_col, matches=matches)
+    _matches.theme_ids(_matches.get_codebook(codebook), theme_ids)
+    matches = _matches.matches_for(rows, codebook, text_col=text_col, matches=matches)
     matches = matches[matches["theme"].isin(theme_ids)].copy()
     positions = matches["row"].to_numpy(dtype="int64")
     matches[by] = rows[by].to_numpy()[positions]
@@ -562,7 +562,7 @@ def resolution_companions(paragraphs: pd.DataFrame, *, focal: str = "resolution_
     text_col : str
         Column holding the text.
     matches : pandas.DataFrame, optional
-        The matches table of ``paragraphs`` (:func:`analysis.matching.code_themes`, same rows in
+        The matches table of ``paragraphs`` (:func:`analysis.matches.code_themes`, same rows in
         the same order); by default computed once through the coding cache.
 
     Returns
@@ -593,7 +593,7 @@ def subframe_table(paragraphs: pd.DataFrame, theme: str, *, by: str = "kind", co
     text_col : str
         Column holding the text.
     matches : pandas.DataFrame, optional
-        The matches table of ``paragraphs`` (:func:`analysis.matching.code_themes`, same rows in
+        The matches table of ``paragraphs`` (:func:`analysis.matches.code_themes`, same rows in
         the same order); by default computed once through the coding cache.
 
     Returns
@@ -606,8 +606,8 @@ def subframe_table(paragraphs: pd.DataFrame, theme: str, *, by: str = "kind", co
     """
     columns = [by, "subframe", "n_matches", "n_paragraphs", "n_docs", "matches"]
     rows = paragraphs.reset_index(drop=True)
-    _matching.theme_ids(_matching.get_codebook(codebook), [theme])
-    matches = _matching.matches_for(rows, codebook, text_col=text_col, matches=matches)
+    _matches.theme_ids(_matches.get_codebook(codebook), [theme])
+    matches = _matches.matches_for(rows, codebook, text_col=text_col, matches=matches)
     matches = matches[matches["theme"] == theme].copy()
     if matches.empty:
         return pd.DataFrame(columns=columns)
@@ -691,7 +691,7 @@ def themes_by_speaker(speech: pd.DataFrame, *, by: str | list = "office", themes
     text_col : str
         Column holding the sentence.
     matches : pandas.DataFrame, optional
-        The matches table of ``paragraphs`` (:func:`analysis.matching.code_themes`, same rows in
+        The matches table of ``paragraphs`` (:func:`analysis.matches.code_themes`, same rows in
         the same order); by default computed once through the coding cache.
 
     Returns
@@ -702,7 +702,7 @@ def themes_by_speaker(speech: pd.DataFrame, *, by: str | list = "office", themes
     """
     by = [by] if isinstance(by, str) else list(by)
     rows = speech.reset_index(drop=True)
-    present = (_matching.count_themes(rows[text_col], codebook, themes=themes,
+    present = (_matches.count_themes(rows[text_col], codebook, themes=themes,
                                       matches=matches) > 0).astype("int64")
     ids = list(present.columns)
     table = pd.concat([rows[list(dict.fromkeys(by + ["doc_id"]))], present], axis=1)

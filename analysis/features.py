@@ -25,6 +25,7 @@ The 2x2 table of a term (quanteda's notation)::
 from __future__ import annotations
 
 import numbers
+from collections.abc import Iterable
 from itertools import chain
 
 import numpy as np

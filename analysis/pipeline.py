@@ -23,11 +23,9 @@ from __future__ import annotations
 import csv
 import ctypes
 import os
-import re
 import sys
 import time
 import warnings
-from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -290,7 +288,7 @@ def code_themes(doc_ids: list, texts: list, codebook=None) -> pd.DataFrame:
 
     Each text is cut into paragraphs by :func:`analysis.corpus.split_paragraphs` (the rule of
     :func:`analysis.corpus.paragraphs`, so ``para_id`` is the same) and the paragraphs are coded
-    by :func:`analysis.matching.code_themes` without its cache (a streamed corpus is coded
+    by :func:`analysis.matches.code_themes` without its cache (a streamed corpus is coded
     once). The same table as coding ``paragraphs(units)``, without building that table: no
     dates, kinds or word counts, which the matches do not need.
 
@@ -307,7 +305,7 @@ def code_themes(doc_ids: list, texts: list, codebook=None) -> pd.DataFrame:
     pandas.DataFrame
     """
     from analysis.corpus import split_paragraphs
-    from analysis.matching import code_themes as _code_themes
+    from analysis.matches import code_themes as _code_themes
 
     unit_of, para_of, paragraph_texts = [], [], []
     for doc_id, text in zip(doc_ids, texts, strict=True):

@@ -34,12 +34,9 @@ from analysis.normalize import (  # noqa: F401  (re-exported)
 # are not rewritten in the text: the regexes accept every apostrophe of :data:`APOSTROPHES`.
 
 import functools  # noqa: E402
-import numbers  # noqa: E402
 from collections.abc import Iterable  # noqa: E402
-from itertools import chain  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from analysis.paths import RESOURCES  # noqa: E402

@@ -38,12 +38,13 @@ Public API
 Rates are per 1,000 words, with :func:`analysis.text.count_words` (the ``n_words`` column of the
 paragraph table) as the denominator.
 
-The work is split in three modules, re-exported here (this module is the public facade):
+The work is split in four modules, re-exported here (this module is the public facade):
 :mod:`analysis.codebook` (schema, loading, validation, the backtracking check),
-:mod:`analysis.matching` (the engine and the **matches table** of :func:`code_themes`, cached per
-text and codebook version; :func:`theme_matches`, :func:`count_themes`, :func:`theme_kwic` are
-views of it) and :mod:`analysis.themestats` (prevalence, co-occurrence, validation, all reading
-the matches table; each accepts ``matches=`` and otherwise codes once through the cache).
+:mod:`analysis.matching` (the engine), :mod:`analysis.matches` (the **matches table** of
+:func:`code_themes`, cached per text and codebook version; :func:`theme_matches`,
+:func:`count_themes`, :func:`theme_kwic` are views of it) and :mod:`analysis.themestats`
+(prevalence, co-occurrence, validation, all reading the matches table; each accepts
+``matches=`` and otherwise codes once through the cache).
 
 Importing this module reads no file; the codebook is read on first use and cached (it is read
 again when the file changes).
@@ -56,7 +57,7 @@ from analysis.codebook import (  # noqa: F401
     load_codebook,
 )
 from analysis.errors import CodebookError  # noqa: F401
-from analysis.matching import (  # noqa: F401
+from analysis.matches import (  # noqa: F401
     MATCH_COLUMNS, clear_cache, code_themes, count_themes, theme_kwic, theme_matches,
 )
 from analysis.regex_syntax import safety_problem  # noqa: F401

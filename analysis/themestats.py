@@ -1,6 +1,6 @@
 """Theme statistics from the matches table: prevalence, co-occurrence, validation.
 
-Every function here reads the matches table of :func:`analysis.matching.code_themes` (pass it
+Every function here reads the matches table of :func:`analysis.matches.code_themes` (pass it
 as ``matches=`` or let it be computed once through the coding cache), never the raw text:
 
 - :func:`add_period`, :func:`prevalence` (rates per 1,000 words by group with bootstrap
@@ -20,7 +20,7 @@ import pandas as pd
 
 from analysis.inference import association_table, cluster_bootstrap, design_label
 from analysis.codebook import Codebook, get_codebook
-from analysis.matching import count_themes, theme_ids as _theme_ids, theme_matches
+from analysis.matches import count_themes, theme_ids as _theme_ids, theme_matches
 from analysis.paths import PROJ_ROOT
 
 #: The hand-labelled validation sentences (one 0/1 column per theme id).
@@ -166,7 +166,7 @@ def prevalence(paragraphs: pd.DataFrame, by: str, *,
     text_col : str
         Column holding the texts.
     matches : pandas.DataFrame, optional
-        The matches table of these rows (:func:`analysis.matching.code_themes`, same rows in the
+        The matches table of these rows (:func:`analysis.matches.code_themes`, same rows in the
         same order); by default computed once through the coding cache.
     design : {"cluster", "two_stage", "within"}
         Resampling design (see above).
@@ -281,7 +281,7 @@ def cooccurrence(paragraphs, *, codebook: Codebook | Path | str | None = None, t
         Restrict to these theme ids.
     text_col : str
     matches : pandas.DataFrame, optional
-        The matches table of these rows (:func:`analysis.matching.code_themes`, same rows in the
+        The matches table of these rows (:func:`analysis.matches.code_themes`, same rows in the
         same order); by default computed once through the coding cache.
 
     Returns
@@ -310,7 +310,7 @@ def cooccurrence_stats(paragraphs, *, codebook: Codebook | Path | str | None = N
     themes : str or list of str, optional
     text_col : str
     matches : pandas.DataFrame, optional
-        The matches table of these rows (:func:`analysis.matching.code_themes`, same rows in the
+        The matches table of these rows (:func:`analysis.matches.code_themes`, same rows in the
         same order); by default computed once through the coding cache.
 
     Returns
@@ -390,7 +390,7 @@ def validate(labeled: pd.DataFrame, codebook: Codebook | Path | str | None = Non
         None reads :data:`analysis.paths.CODEBOOK`.
     sentence_col : str
     matches : pandas.DataFrame, optional
-        The matches table of the sentences (:func:`analysis.matching.code_themes` of
+        The matches table of the sentences (:func:`analysis.matches.code_themes` of
         ``labeled[sentence_col]``); by default computed once through the coding cache.
 
     Returns
@@ -434,7 +434,7 @@ def validation_errors(labeled: pd.DataFrame, codebook: Codebook | Path | str | N
     codebook : Codebook, path or None
     sentence_col : str
     matches : pandas.DataFrame, optional
-        The matches table of the sentences (:func:`analysis.matching.code_themes` of
+        The matches table of the sentences (:func:`analysis.matches.code_themes` of
         ``labeled[sentence_col]``); by default computed once through the coding cache.
 
     Returns

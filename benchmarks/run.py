@@ -375,8 +375,6 @@ def run_dask(corpus, *, n_jobs=2, chunk_size=2000, progress=False):
     """
     from distributed import Client, LocalCluster
 
-    import numpy as np
-
     from analysis.pipeline import run
 
     warm_imports()

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import legacy_themes_engine as legacy
-from analysis import corpus, evidence, matching, themes
+from analysis import corpus, evidence, matches, matching, themes
 from analysis.codebook import get_codebook, load_codebook
 from analysis.text import normalize
 from benchmarks.theme_synth import synthetic_articles
@@ -22,7 +22,7 @@ LEGACY_COLUMNS = ["index", "theme", "subframe", "pattern", "start", "end", "matc
 
 
 def new_engine(texts):
-    matching.clear_cache()
+    matches.clear_cache()
     return themes.theme_matches(texts)
 
 
@@ -91,7 +91,7 @@ def test_placing_rules_changes_nothing_but_speed(monkeypatch):
         original(self, compiled, "scan")
 
     monkeypatch.setattr(matching._Rule, "__init__", scan_only)
-    matching.clear_cache()
+    matches.clear_cache()
     pd.testing.assert_frame_equal(themes.theme_matches(texts), placed)
 
 
@@ -104,8 +104,8 @@ def test_matches_table_columns_units_paragraphs_and_sentences():
         "doc_id": ["a", "a", "b"], "para_id": [0, 1, 0],
         "text": ["Rien ici.", "Il parle de cybersécurité. Puis de l’IA souveraine !",
                  "La Résolution 57-NQ/TW; fin"]})
-    table = matching.code_themes(paragraphs)
-    assert list(table.columns) == matching.MATCH_COLUMNS
+    table = matches.code_themes(paragraphs)
+    assert list(table.columns) == matches.MATCH_COLUMNS
     assert table[["row", "unit_id", "para_id", "theme", "match"]].values.tolist() == [
         [1, "a", 1, "cybersecurity", "cybersécurité"],
         [1, "a", 1, "sovereignty", "IA souveraine"],
@@ -123,7 +123,7 @@ def test_matches_table_columns_units_paragraphs_and_sentences():
 
 def test_aggregations_accept_a_precomputed_table_and_agree_with_it(seed_units):
     paragraphs = evidence.theme_paragraphs(seed_units)
-    table = matching.code_themes(paragraphs)
+    table = matches.code_themes(paragraphs)
     counts = themes.count_themes(paragraphs["text"], matches=table)
     assert counts.to_numpy().sum() == len(table)
     pd.testing.assert_frame_equal(counts, themes.count_themes(paragraphs["text"]))
@@ -139,7 +139,7 @@ def test_aggregations_accept_a_precomputed_table_and_agree_with_it(seed_units):
 
 def test_subset_matches_renumbers_rows():
     table = pd.DataFrame({"row": [0, 2, 2, 3], "theme": ["a", "b", "c", "d"]})
-    out = matching.subset_matches(table, [True, False, True, False])
+    out = matches.subset_matches(table, [True, False, True, False])
     assert out[["row", "theme"]].values.tolist() == [[0, "a"], [1, "b"], [1, "c"]]
 
 
@@ -152,8 +152,8 @@ def test_one_coding_pass_per_text_in_a_notebook_like_sequence(seed_units, monkey
         coded.extend(norm)
         return engine(norm, cb)
 
-    monkeypatch.setattr(matching, "match_records", counting)
-    matching.clear_cache()
+    monkeypatch.setattr(matches, "match_records", counting)
+    matches.clear_cache()
     labeled = themes.load_validation()
     themes.validate(labeled)
     themes.validation_errors(labeled)
@@ -206,7 +206,7 @@ def test_a_six_megabyte_paragraph_is_coded_in_one_piece():
     counts = themes.count_themes([big])
     assert counts.to_numpy().sum() > 10_000
     np.testing.assert_array_equal(counts.to_numpy(), one.to_numpy() * k)
-    table = matching.code_themes([big])
+    table = matches.code_themes([big])
     assert table["sentence"].str.len().max() <= matching.MAX_SENTENCE + 10
 
 
@@ -228,20 +228,20 @@ def test_the_engine_uses_no_private_re_module():
 
 def test_cache_can_be_bypassed_and_is_bounded(monkeypatch):
     calls = []
-    engine = matching.match_records
-    monkeypatch.setattr(matching, "match_records", lambda norm, cb: calls.append(len(norm))
+    engine = matches.match_records
+    monkeypatch.setattr(matches, "match_records", lambda norm, cb: calls.append(len(norm))
                         or engine(norm, cb))
-    matching.clear_cache()
+    matches.clear_cache()
     texts = ["La cybersécurité. " * 20, "l'IA"]
-    first = matching.code_themes(texts)
-    matching.code_themes(texts)
+    first = matches.code_themes(texts)
+    matches.code_themes(texts)
     assert calls == [2]
-    pd.testing.assert_frame_equal(matching.code_themes(texts, cache=False), first)
+    pd.testing.assert_frame_equal(matches.code_themes(texts, cache=False), first)
     assert calls == [2, 2]
-    monkeypatch.setattr(matching, "CACHE_MATCHES", 5)
-    matching.clear_cache()
-    matching.code_themes(texts)  # 20 + 1 matches: more than 5 kept, the oldest text dropped
-    assert matching._CACHED_MATCHES <= 5 and len(matching._TEXT_CACHE) == 1
+    monkeypatch.setattr(matches, "CACHE_MATCHES", 5)
+    matches.clear_cache()
+    matches.code_themes(texts)  # 20 + 1 matches: more than 5 kept, the oldest text dropped
+    assert matches._CACHED_MATCHES <= 5 and len(matches._TEXT_CACHE) == 1
 
 
 # ---------------------------------------------------------------------------------------------
@@ -388,7 +388,7 @@ def test_matches_table_is_sorted_as_documented_with_repeated_and_empty_texts():
     cb = get_codebook()
     texts = synthetic_articles(6, random_state=2)
     texts = [texts[0], "", texts[1], texts[0], None, "La cybersécurité de l'IA.", texts[2]]
-    table = matching.code_themes(texts, cache=False)
+    table = matches.code_themes(texts, cache=False)
     order = {t: i for i, t in enumerate(cb.ids)}
     rows = []
     for pos, text in enumerate(texts):
@@ -399,8 +399,8 @@ def test_matches_table_is_sorted_as_documented_with_repeated_and_empty_texts():
     assert [tuple(r) for r in got.itertuples(index=False)] == rows
     assert table["row"].dtype == np.int64 and table["start"].dtype == np.int64
     assert (table["unit_id"] == table["row"]).all() and table["para_id"].isna().all()
-    empty = matching.code_themes(["rien", ""], cache=False)
-    assert list(empty.columns) == matching.MATCH_COLUMNS and len(empty) == 0
+    empty = matches.code_themes(["rien", ""], cache=False)
+    assert list(empty.columns) == matches.MATCH_COLUMNS and len(empty) == 0
 
 
 def test_classes_read_from_the_category_bits_are_the_classes():
@@ -458,7 +458,7 @@ def test_the_garbage_collector_is_paused_while_coding_and_restored(monkeypatch):
 
     monkeypatch.setattr(matching, "_scan_theme", spying)
     assert gc.isenabled()
-    table = matching.code_themes(["La cybersécurité de l'IA."], cache=False)
+    table = matches.code_themes(["La cybersécurité de l'IA."], cache=False)
     assert len(table) == 2 and seen and not any(seen) and gc.isenabled()
     monkeypatch.setattr(matching, "_scan_theme", lambda *args: 1 / 0)
     with pytest.raises(ZeroDivisionError):

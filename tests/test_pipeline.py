@@ -256,7 +256,7 @@ def test_trim_heap_returns_memory_only_where_glibc_is(monkeypatch):
 
 
 def test_code_themes_equals_coding_the_paragraphs_table(corpus):
-    from analysis.matching import code_themes as engine_code_themes
+    from analysis.matches import code_themes as engine_code_themes
 
     units = load_corpus(corpus / "raw", corpus / "metadata.csv")
     articles = units[units["kind"] == "article"].reset_index(drop=True)

@@ -259,9 +259,9 @@ def test_count_themes_rejects_a_single_string():
 
 
 def test_texts_are_scanned_in_chunks_without_crossing(toy, monkeypatch):
-    from analysis import matching
+    from analysis import matches, matching
     monkeypatch.setattr(matching, "_CHUNK_CHARS", 8)
-    matching.clear_cache()
+    matches.clear_cache()
     texts = ["alpha", "beta alpha", "alpha beta", "sécurité"]
     counts = count_themes(texts, toy)
     assert counts["alpha"].tolist() == [1, 1, 1, 0]
@@ -527,7 +527,7 @@ def test_plot_helpers_return_figures(toy):
     matplotlib.pyplot.close(fig)
 
 
-@pytest.mark.parametrize("module", ["analysis.codebook", "analysis.matching",
+@pytest.mark.parametrize("module", ["analysis.codebook", "analysis.matching", "analysis.matches",
                                     "analysis.themestats", "analysis.regex_syntax"])
 def test_docstring_examples(module):
     import importlib
