@@ -30,7 +30,7 @@ from itertools import chain
 
 import numpy as np
 import pandas as pd
-from scipy import sparse, special, stats
+from scipy import sparse, special
 
 from analysis.errors import AnalysisError
 from analysis.normalize import check_texts
@@ -406,6 +406,8 @@ def _log_tail(f, F, t, T, upper: bool) -> np.ndarray:
     """
     f = np.asarray(f, dtype=float)
     F = np.asarray(F, dtype=float)
+    from scipy import stats  # imported here: half a second that loading and counting do not need
+
     anchor = stats.hypergeom.logpmf(f, T, F, t)
     total = np.ones_like(f)
     log_term = np.zeros_like(f)  # log(pmf(k) / pmf(f))
@@ -976,6 +978,8 @@ def measure_agreement(table: pd.DataFrame, measure_a: str = "G2", measure_b: str
     """
     if ties not in ("include", "exclude"):
         raise KeynessError(f"ties must be 'include' or 'exclude', not {ties!r}")
+    from scipy import stats
+
     top_a, ties_a = _top_set(table, measure_a, n_top, ties)
     top_b, ties_b = _top_set(table, measure_b, n_top, ties)
     return {

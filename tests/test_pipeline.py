@@ -276,6 +276,18 @@ def test_code_themes_equals_coding_the_paragraphs_table(corpus):
     assert sovereignty["para_id"].tolist() == [0, 1]  # the blank blocks before and between are skipped
 
 
+def test_a_worker_imports_no_statistics_plotting_or_model_library():
+    """A worker's start-up (every joblib or Dask worker imports these) stays light: scipy.stats
+    alone was half a second of it."""
+    import subprocess
+    import sys
+
+    code = ("import sys, analysis.pipeline, analysis.corpus, analysis.text, analysis.matches; "
+            "print(sorted(m for m in ('scipy.stats', 'sklearn', 'matplotlib', 'nltk') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
 def test_pipeline_docstring_examples_run():
     import doctest
 
