@@ -222,9 +222,28 @@ def test_counts_wait_in_the_smallest_exact_type_and_merge_back_to_int32():
     for block in (small, medium, large):
         merger.add(block, np.array(["a", "b"], dtype=object))
     assert [d.dtype for d in merger.data] == [np.uint8, np.uint16, np.int32]
+    assert all(i.dtype == np.uint16 for i in merger.indices)  # the blocks' own column numbers
     X, _ = merger.result()
     assert X.dtype == np.int32
     assert X.toarray().tolist() == [[1, 255], [256, 3], [70_000, 1]]
+
+
+def test_a_block_of_more_than_65536_terms_keeps_int32_column_numbers():
+    import scipy.sparse as sp
+
+    wide = np.array([f"w{i:05d}" for i in range(70_000)], dtype=object)
+    block = sp.csr_matrix((np.array([2, 5, 7]), np.array([3, 65_536, 69_999]), np.array([0, 3])),
+                          shape=(1, 70_000))
+    merger = pipeline.CountMerger()
+    merger.add(sp.csr_matrix(np.array([[1, 1]])), np.array(["w69999", "zz"], dtype=object))
+    merger.add(block, wide[::-1])  # columns in reverse order of the sorted vocabulary
+    assert merger.indices[1].dtype == np.int32
+    X, vocabulary = merger.result()
+    assert len(vocabulary) == 70_001 and vocabulary[-1] == "zz"
+    dense = X.toarray()
+    assert dense[0, 0] == 0 and dense[0, 69_999] == 1 and dense[0, 70_000] == 1
+    # column 3 of the block is the term wide[::-1][3] = "w69996"; 65,536 -> "w04463"; 69,999 -> "w00000"
+    assert dense[1, 69_996] == 2 and dense[1, 4_463] == 5 and dense[1, 0] == 7 and X[1].nnz == 3
 
 
 def test_match_offsets_travel_as_int32_and_come_back_as_int64(seed_raw, seed_metadata, joblib_result):
@@ -232,11 +251,29 @@ def test_match_offsets_travel_as_int32_and_come_back_as_int64(seed_raw, seed_met
     fieldnames, rows = pipeline.read_metadata_rows(seed_metadata)
     chunk = pipeline.process_chunk(files, fieldnames, rows)
     assert all(chunk["matches"][c].dtype == np.int32 for c in pipeline.OFFSET_COLUMNS)
+    assert isinstance(chunk["matches"]["match"].dtype, pd.CategoricalDtype)  # strings in the result
     merged = pipeline.concat_matches([chunk["matches"]])
+    assert merged["match"].dtype == "str"
+    assert merged["match"].tolist() == chunk["matches"]["match"].astype(str).tolist()
     assert all(merged[c].dtype == np.int64 for c in pipeline.OFFSET_COLUMNS)
     assert merged[list(pipeline.OFFSET_COLUMNS)].equals(
         chunk["matches"][list(pipeline.OFFSET_COLUMNS)].astype("int64").reset_index(drop=True))
     assert all(joblib_result.matches[c].dtype == np.int64 for c in pipeline.OFFSET_COLUMNS)
+
+
+@pytest.mark.parametrize("missing", [False, True])
+def test_concat_matches_turns_match_categories_back_into_the_same_strings(missing):
+    def frame(values, unit):
+        n = len(values)
+        return pd.DataFrame({"unit_id": [unit] * n, "para_id": np.arange(n, dtype=np.int32), "theme": ["ai"] * n,
+                             "subframe": ["general"] * n, "rule": ["r"] * n,
+                             "start": np.zeros(n, dtype=np.int32), "end": np.ones(n, dtype=np.int32),
+                             "match": pd.Series(values, dtype="str").astype("category"),
+                             "sentence": ["s"] * n})
+    second = ["IA", None, "numérique"] if missing else ["IA", "cloud", "numérique"]
+    merged = pipeline.concat_matches([frame(["numérique", "IA"], "a"), frame(second, "b")])
+    expected = pd.Series(["numérique", "IA", *second], dtype="str", name="match")
+    pd.testing.assert_series_equal(merged["match"], expected)
 
 
 def test_tfidf_in_float32_is_the_float64_tfidf_rounded(joblib_result):
