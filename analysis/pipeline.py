@@ -762,25 +762,22 @@ def concat_matches(frames: list) -> pd.DataFrame:
         empty = pd.DataFrame({c: pd.Series([], dtype="str") for c in MATCH_COLUMNS})
         return empty.astype({**{c: "int64" for c in OFFSET_COLUMNS}, **{c: "category" for c in CATEGORY_COLUMNS}})
     columns = {}
-    for column in MATCH_COLUMNS:
+    for column in MATCH_COLUMNS:  # every column is an offset, a category or a transit category
         parts = [f[column] for f in frames]
+        if column in OFFSET_COLUMNS:
+            columns[column] = pd.Series(np.concatenate([p.to_numpy() for p in parts], dtype=np.int64))
+            continue
+        united = union_categoricals([p.astype("category") for p in parts], ignore_order=True)
+        del parts
         if column in CATEGORY_COLUMNS:
-            united = union_categoricals([p.astype("category") for p in parts],
-                                        ignore_order=True).remove_unused_categories()
+            united = united.remove_unused_categories()
             # sorted by the index itself (no list of Python strings: a million sentences at
             # 100,000 pages)
             columns[column] = united.reorder_categories(united.categories.sort_values())
-        elif column in TRANSIT_CATEGORY_COLUMNS:
-            united = union_categoricals([p.astype("category") for p in parts], ignore_order=True)
-            if (united.codes >= 0).all():  # the categories taken by code: no Python string made
-                columns[column] = pd.Series(united.categories.take(united.codes), copy=False)
-            else:
-                columns[column] = pd.Series(united).astype("str")
-        elif column in OFFSET_COLUMNS:
-            columns[column] = pd.Series(np.concatenate([p.to_numpy() for p in parts], dtype=np.int64))
+        elif (united.codes >= 0).all():  # the categories taken by code: no Python string made
+            columns[column] = pd.Series(united.categories.take(united.codes), copy=False)
         else:
-            columns[column] = pd.concat(parts, ignore_index=True)
-        del parts
+            columns[column] = pd.Series(united).astype("str")
     return pd.DataFrame(columns, columns=MATCH_COLUMNS)
 
 
