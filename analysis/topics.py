@@ -196,6 +196,54 @@ def _row_shares(matrix: np.ndarray) -> np.ndarray:
         return np.where(totals > 0, matrix / np.where(totals > 0, totals, 1.0), np.nan)
 
 
+class TransposeOnceCSR(sparse.csr_matrix):
+    """A CSR matrix whose transpose is made once and kept: ``X.T`` is the same object every time.
+
+    scikit-learn's coordinate-descent NMF updates H with ``X.T`` on every iteration, and scipy
+    builds a new CSC matrix for each (a few tens of microseconds of checks, several thousand
+    times per fit). The transpose made here is exactly the one scipy makes (a CSC matrix sharing
+    ``data``, ``indices`` and ``indptr``, see :meth:`scipy.sparse.csr_matrix.transpose`), of class
+    :class:`_KeptTransposeCSC` whose own transpose is this matrix, so every product is computed
+    by the same scipy code on the same arrays and the fit is bit for bit the same.
+
+    Build it from a CSR matrix (``TransposeOnceCSR(X)`` shares X's arrays). Do not change its
+    sparsity structure in place afterwards (the kept transpose would not follow); values changed
+    in place are shared, as with scipy's own transpose. ``transpose(copy=True)`` is scipy's.
+    """
+
+    def transpose(self, axes=None, copy=False):
+        if axes is None and not copy:
+            kept = self.__dict__.get("_kept_transpose")
+            if kept is None:
+                kept = sparse.csr_matrix.transpose(self)
+                kept.__class__ = _KeptTransposeCSC
+                kept._kept_transpose = self
+                self._kept_transpose = kept
+            return kept
+        return sparse.csr_matrix.transpose(self, axes=axes, copy=copy)
+
+    transpose.__doc__ = sparse.csr_matrix.transpose.__doc__
+
+
+class _KeptTransposeCSC(sparse.csc_matrix):
+    """The transpose kept by :class:`TransposeOnceCSR`; its own transpose is that matrix."""
+
+    def transpose(self, axes=None, copy=False):
+        original = self.__dict__.get("_kept_transpose")
+        if axes is None and not copy and original is not None:
+            return original
+        return sparse.csc_matrix.transpose(self, axes=axes, copy=copy)
+
+    transpose.__doc__ = sparse.csc_matrix.transpose.__doc__
+
+
+def _fit_input(dtm, method):
+    """The matrix handed to scikit-learn: a plain CSR matrix becomes a :class:`TransposeOnceCSR` for NMF."""
+    if method == "nmf" and type(dtm) is sparse.csr_matrix:
+        return TransposeOnceCSR(dtm)
+    return dtm
+
+
 def fit_topics(dtm, vocabulary, n_components: int = 5, *, method: str = "nmf", random_state: int = 0, **params) -> TopicFit:
     """Fit NMF or LDA and return topics and unit shares as plain arrays.
 
@@ -226,13 +274,15 @@ def fit_topics(dtm, vocabulary, n_components: int = 5, *, method: str = "nmf", r
     if dtm.shape[1] != len(vocabulary):
         raise ValueError(f"dtm has {dtm.shape[1]} columns but the vocabulary has {len(vocabulary)} terms")
     estimator = _estimator(method, n_components, random_state, params)
-    weights = estimator.fit_transform(dtm)
+    weights = estimator.fit_transform(_fit_input(dtm, method))
     shares = _row_shares(weights)
     order = np.argsort(-np.nansum(shares, axis=0), kind="stable")
     if method == "nmf":
         score = float(estimator.reconstruction_err_)
     else:
-        score = float(estimator.perplexity(dtm))
+        # the fit's own final perplexity on the training matrix: ``perplexity(dtm)`` would repeat
+        # the same deterministic E-step on the same matrix for the same number
+        score = float(estimator.bound_)
     return TopicFit(
         method=method,
         n_components=n_components,
