@@ -62,7 +62,7 @@ class Context:
     """
 
     def __init__(self, study: Study, units: pd.DataFrame, codebook, source: Path, metadata: Path):
-        from analysis import evidence, themes
+        from analysis import evidence
 
         self.study, self.codebook, self.source, self.metadata = study, codebook, Path(source), metadata
         self.units = units
@@ -73,13 +73,24 @@ class Context:
         paragraphs = evidence.theme_paragraphs(units).reset_index(drop=True)
         paragraphs["period"] = assign_periods(paragraphs["date"], study).to_numpy()
         self.paragraphs = paragraphs
-        matches = themes.theme_matches(paragraphs["text"], codebook)
-        info = paragraphs[["doc_id", "para_id", "kind", "part", "period"]]
-        self.matches = matches.join(info, on="index")
+
+    @cached_property
+    def matches(self) -> pd.DataFrame:
+        """Every theme match of :attr:`paragraphs`, with the paragraph's ``doc_id``, ``kind``, ``part``, ``period``.
+
+        Coded on first use (:func:`analysis.themes.theme_matches`, whose coding cache then serves
+        the notebook's own calls on the same paragraphs): notebooks 01-04 check no theme claim
+        and never pay for it.
+        """
+        from analysis import themes
+
+        matches = themes.theme_matches(self.paragraphs["text"], self.codebook)
+        info = self.paragraphs[["doc_id", "para_id", "kind", "part", "period"]]
+        return matches.join(info, on="index")
 
     @classmethod
     def build(cls, source=None, metadata=None, codebook=None, study=None) -> "Context":
-        """Load the corpus named by the study file (or the paths given) and code it.
+        """Load the corpus named by the study file (or the paths given); it is coded on first use.
 
         Parameters
         ----------

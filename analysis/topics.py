@@ -209,6 +209,7 @@ class TransposeOnceCSR(sparse.csr_matrix):
     Build it from a CSR matrix (``TransposeOnceCSR(X)`` shares X's arrays). Do not change its
     sparsity structure in place afterwards (the kept transpose would not follow); values changed
     in place are shared, as with scipy's own transpose. ``transpose(copy=True)`` is scipy's.
+    A product with a dense 2-D array calls the routine scipy's ``@`` would reach (:func:`_matmul`).
     """
 
     def transpose(self, axes=None, copy=False):
@@ -224,6 +225,9 @@ class TransposeOnceCSR(sparse.csr_matrix):
 
     transpose.__doc__ = sparse.csr_matrix.transpose.__doc__
 
+    def __matmul__(self, other):
+        return _matmul(self, other, sparse.csr_matrix)
+
 
 class _KeptTransposeCSC(sparse.csc_matrix):
     """The transpose kept by :class:`TransposeOnceCSR`; its own transpose is that matrix."""
@@ -235,6 +239,23 @@ class _KeptTransposeCSC(sparse.csc_matrix):
         return sparse.csc_matrix.transpose(self, axes=axes, copy=copy)
 
     transpose.__doc__ = sparse.csc_matrix.transpose.__doc__
+
+    def __matmul__(self, other):
+        return _matmul(self, other, sparse.csc_matrix)
+
+
+def _matmul(matrix, other, base):
+    """``matrix @ other``: a dense 2-D ``other`` goes straight to scipy's multivector product.
+
+    That is the branch scipy's own ``__matmul__`` takes for a dense array of shape
+    ``(n_columns, m)`` with ``m > 1`` (NMF's ``X @ H.T`` and ``X.T @ W`` on every iteration),
+    reached without the generic checks of scalars, vectors and sparse operands that cost more
+    than the product on these small matrices; everything else is left to scipy.
+    """
+    if (other.__class__ is np.ndarray and other.ndim == 2 and other.shape[0] == matrix.shape[1]
+            and other.shape[1] != 1):
+        return matrix._matmul_multivector(other)
+    return base.__matmul__(matrix, other)
 
 
 def _fit_input(dtm, method):

@@ -120,3 +120,19 @@ def test_rendered_sentences_follow_the_data(seed_ctx):
     assert findings.describe_corpus(smaller).startswith("The corpus holds **four articles** (2016: 1; 2025: 3)")
     assert findings.describe_comparison(smaller) == "one 2016 article against three 2025 articles"
     assert findings.number_word(12) == "twelve" and findings.number_word(1800) == "1,800"
+
+
+def test_the_context_codes_its_paragraphs_on_first_use_only(seed_raw, seed_metadata, monkeypatch):
+    from analysis import themes
+
+    calls = []
+    theme_matches = themes.theme_matches
+    monkeypatch.setattr(themes, "theme_matches", lambda *a, **k: calls.append(1) or theme_matches(*a, **k))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ctx = findings.Context.build(seed_raw, seed_metadata)
+    assert calls == []  # notebooks 01-04 check no theme claim: no coding for them
+    expected = theme_matches(ctx.paragraphs["text"], ctx.codebook).join(
+        ctx.paragraphs[["doc_id", "para_id", "kind", "part", "period"]], on="index")
+    pd.testing.assert_frame_equal(ctx.matches, expected)
+    assert ctx.matches is ctx.matches and calls == [1]

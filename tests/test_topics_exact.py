@@ -48,6 +48,20 @@ def test_kept_transpose_is_scipys_transpose_made_once(data):
     assert (x.T @ np.ones((x.shape[0], 2)) == plain @ np.ones((x.shape[0], 2))).all()
 
 
+def test_products_of_the_kept_matrices_are_scipys(data):
+    _, tfidf, _ = data
+    x = topics.TransposeOnceCSR(tfidf)
+    rng = np.random.default_rng(0)
+    for matrix, plain in ((x, tfidf), (x.T, tfidf.T)):
+        n = matrix.shape[1]
+        for other in (rng.random((n, 4)), rng.random((n, 1)), rng.random(n), np.asfortranarray(rng.random((n, 3)))):
+            mine, theirs = matrix @ other, plain @ other
+            assert type(mine) is type(theirs) and mine.shape == theirs.shape and np.array_equal(mine, theirs)
+        assert ((matrix @ plain.T) != (plain @ plain.T)).nnz == 0
+        with pytest.raises(ValueError):
+            _ = matrix @ 2.0
+
+
 @pytest.mark.parametrize("init", ["random", "nndsvda"])
 def test_nmf_on_the_kept_transpose_is_bit_identical(data, init):
     _, tfidf, _ = data
