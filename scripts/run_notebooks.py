@@ -15,15 +15,31 @@ The kernel is started with CurveZMQ keys when pyzmq supports them
 (``KernelManager.transport_encryption=auto``): that is what ipykernel's "Kernel is running
 over TCP without encryption" warning asks for, so the warning is not printed at all.
 
+Kernels are forked from a template process (:class:`KernelTemplate`) rather than each started
+from scratch: the template is started once with the kernel's own interpreter, flags, working
+directory and environment, imports ipykernel and the part of the stack whose import does not
+depend on running inside a kernel (:data:`PRELOAD`: numpy, scipy.stats, and matplotlib when
+``MPLBACKEND`` is set, as ``make`` sets it), and forks one kernel per notebook. Each kernel then runs ``ipykernel_launcher``'s code in a fresh process
+of its own (its own session, working directory, environment and connection file) that finds
+those modules already imported, instead of spending time on interpreter start and on those
+imports of its own. Nothing is computed in the template (it only imports), so a
+kernel sees what a kernel started from scratch sees, and the notebooks' outputs are the same.
+A kernel that the template cannot serve (another kernel command, working directory or
+environment, or no ``os.fork``) is started as usual; ``--no-fork`` starts every kernel as usual.
+
 A notebook whose cell fails (or times out, or whose kernel dies) is not written; the error is
 printed with the notebook's name and the exit status is 1.
 
-Usage: ``python scripts/run_notebooks.py [--jobs 2] [--kernel NAME] [--timeout S] NOTEBOOK...``
+Usage: ``python scripts/run_notebooks.py [--jobs 2] [--kernel NAME] [--timeout S] [--no-fork] NOTEBOOK...``
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
+import os
+import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -42,6 +58,243 @@ def skip_iri_format_checks() -> None:
     """
     if "jsonschema" not in sys.modules:
         sys.modules.setdefault("rfc3987_syntax", None)
+
+
+# --------------------------------------------------------------------------- kernels forked from a template
+
+#: Modules the kernel template imports before it forks kernels (after ``ipykernel.kernelapp``); a
+#: module that fails to import is skipped (the notebook that needs it will say so itself). Only
+#: modules whose import does not depend on running inside a kernel: pandas is left out (it
+#: chooses its display defaults at import, ``display.max_columns`` 0 in a terminal and 20 in a
+#: kernel), and with it scikit-learn and ``analysis``, which import it.
+PRELOAD = ("numpy", "scipy.stats")
+#: Imported too when ``MPLBACKEND`` is set: without it a kernel makes the inline backend the
+#: default before matplotlib is imported, which a template could not do.
+PRELOAD_MATPLOTLIB = ("matplotlib", "matplotlib.pyplot")
+#: Environment variables a kernel receives from its launcher that the template cannot have had
+#: at its start (they name the launching process); the template gives each kernel its own.
+LAUNCH_VARIABLES = ("JPY_PARENT_PID", "JPY_SESSION_NAME", "PYDEVD_DISABLE_FILE_VALIDATION")
+
+#: The template's code: import, then fork one kernel per request read on stdin, answer its pid.
+TEMPLATE_CODE = r"""
+import importlib, json, os, signal, sys
+answers = os.fdopen(int(sys.argv[1]), "w")
+from ipykernel import kernelapp
+for name in json.loads(sys.argv[2]):
+    try:
+        importlib.import_module(name)
+    except Exception:
+        pass
+def reap(signum=None, frame=None, block=False):
+    # wait for the kernels that exited (their CPU time is then counted with the template's)
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, 0 if block else os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+signal.signal(signal.SIGCHLD, reap)
+for line in sys.stdin:
+    request = json.loads(line)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    ready_read, ready_write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            os.setsid()  # its own session, as jupyter_client starts a kernel
+            os.close(ready_read)
+            os.write(ready_write, b"1")  # the pid is answered once the kernel leads its own group
+            os.close(ready_write)
+            answers.close()
+            devnull = os.open(os.devnull, os.O_RDONLY)
+            os.dup2(devnull, 0)
+            os.close(devnull)
+            os.chdir(request["cwd"])
+            os.environ.clear()
+            os.environ.update(request["env"])
+            # what ipykernel_launcher does: the working directory leaves sys.path while the
+            # kernel loads (the shell puts it back)
+            if sys.path and sys.path[0] == "":
+                del sys.path[0]
+            sys.argv = [request["launcher"], *request["args"]]
+            # traits whose defaults ipykernel read from the environment when the template imported it
+            handles = {name: int(os.environ.get(variable) or 0) for name, variable in
+                       (("parent_handle", "JPY_PARENT_PID"), ("interrupt", "JPY_INTERRUPT_EVENT"))}
+            kernelapp.IPKernelApp.launch_instance(**handles)
+            code = 0
+        except SystemExit as error:
+            code = error.code if isinstance(error.code, int) else (0 if error.code is None else 1)
+        except BaseException:
+            import traceback
+            traceback.print_exc()
+        finally:
+            try:
+                import atexit
+                atexit._run_exitfuncs()
+                sys.stdout.flush()
+                sys.stderr.flush()
+            finally:
+                os._exit(code)
+    os.close(ready_write)
+    os.read(ready_read, 1)
+    os.close(ready_read)
+    answers.write(f"{pid}\n")
+    answers.flush()
+signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+reap(block=True)
+"""
+
+
+class ForkedKernel:
+    """The part of :class:`subprocess.Popen` that jupyter_client uses, for a kernel forked by the template.
+
+    The kernel is the template's child, not this process's: whether it runs is asked with
+    signal 0, and the template waits for it as soon as it exits (its exit status is not known
+    here, 0 is reported).
+    """
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.returncode = None
+
+    def poll(self):
+        if self.returncode is None:
+            try:
+                os.kill(self.pid, 0)
+            except ProcessLookupError:
+                self.returncode = 0
+            except PermissionError:
+                pass
+        return self.returncode
+
+    def wait(self, timeout=None):
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(f"kernel {self.pid}", timeout)
+            time.sleep(0.01)
+        return self.returncode
+
+    def send_signal(self, signum):
+        if self.poll() is None:
+            os.kill(self.pid, signum)
+
+    def terminate(self):
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self):
+        self.send_signal(signal.SIGKILL)
+
+
+class KernelTemplate:
+    """A process that has imported the kernel and :data:`PRELOAD` and forks kernels on request.
+
+    ``argv`` is the kernel spec's command; only a command ``<python> [flags] -m ipykernel_launcher
+    -f {connection_file}`` is served, and only for kernels started in ``cwd`` with the
+    environment this process has (apart from :data:`LAUNCH_VARIABLES`): then a kernel forked
+    from the template starts as that command would, with its modules already imported.
+    """
+
+    def __init__(self, argv, cwd, preload=None):
+        self.prefix = self._prefix(argv)
+        self.cwd = str(Path(cwd).resolve())
+        self.env = {k: v for k, v in os.environ.items() if k not in LAUNCH_VARIABLES}
+        self.process = None
+        if self.prefix is None or not hasattr(os, "fork"):
+            return
+        if preload is None:
+            preload = PRELOAD + (PRELOAD_MATPLOTLIB if self.env.get("MPLBACKEND") else ())
+        read, write = os.pipe()
+        try:
+            self.process = subprocess.Popen(
+                [*self.prefix, "-c", TEMPLATE_CODE, str(write), json.dumps(list(preload))],
+                stdin=subprocess.PIPE, cwd=self.cwd, env=dict(self.env), pass_fds=(write,),
+                start_new_session=True, text=True)
+        except OSError:
+            os.close(read)
+            self.process = None
+            return
+        finally:
+            os.close(write)
+        self.answers = os.fdopen(read, "r")
+
+    @staticmethod
+    def _prefix(argv):
+        """The interpreter and its flags, if ``argv`` runs ``-m ipykernel_launcher -f {connection_file}``."""
+        argv = list(argv)
+        if len(argv) >= 4 and argv[-4:-2] == ["-m", "ipykernel_launcher"] and argv[-2] == "-f":
+            return argv[:-4]
+        return None
+
+    def serves(self, cmd, cwd, env) -> bool:
+        """Whether a kernel launched with ``cmd`` in ``cwd`` with ``env`` can be forked from the template."""
+        if self.process is None or self.process.poll() is not None:
+            return False
+        if self._prefix(cmd) != self.prefix or cwd is None or str(Path(cwd).resolve()) != self.cwd:
+            return False
+        given = {k: v for k, v in (env or os.environ).items() if k not in LAUNCH_VARIABLES}
+        return given == self.env
+
+    def fork(self, cmd, env) -> ForkedKernel:
+        """Fork a kernel that runs ``cmd``'s ``ipykernel_launcher`` with ``env``."""
+        import ipykernel_launcher
+
+        request = {"cwd": self.cwd, "env": dict(env or os.environ), "launcher": ipykernel_launcher.__file__,
+                   "args": list(cmd[-2:])}
+        self.process.stdin.write(json.dumps(request) + "\n")
+        self.process.stdin.flush()
+        answer = self.answers.readline()
+        if not answer:
+            raise OSError("the kernel template stopped")
+        return ForkedKernel(int(answer))
+
+    def close(self) -> None:
+        """Stop the template (kernels already forked run on)."""
+        if self.process is not None:
+            try:
+                self.process.stdin.close()
+                self.process.wait(timeout=10)
+            except (OSError, subprocess.TimeoutExpired):
+                self.process.kill()
+            self.answers.close()
+            self.process = None
+
+
+def install_template(template: KernelTemplate) -> None:
+    """Make jupyter_client's local kernel launcher fork from ``template`` the kernels it serves."""
+    from jupyter_client.provisioning import local_provisioner
+
+    launch = local_provisioner.launch_kernel
+
+    def launch_kernel(cmd, stdin=None, stdout=None, stderr=None, env=None, independent=False, cwd=None, **kw):
+        if stdin is None and stdout is None and stderr is None and not kw and template.serves(cmd, cwd, env):
+            if not independent:
+                env = dict(env or os.environ)
+                env["JPY_PARENT_PID"] = str(os.getpid())
+            try:
+                return template.fork(cmd, env)
+            except OSError:
+                pass
+        return launch(cmd, stdin=stdin, stdout=stdout, stderr=stderr, env=env, independent=independent,
+                      cwd=cwd, **kw)
+
+    local_provisioner.launch_kernel = launch_kernel
+
+
+def kernel_argv(kernel: str):
+    """The command of the kernel spec named ``kernel`` (None if it cannot be found)."""
+    try:
+        from jupyter_client.kernelspec import KernelSpecManager
+
+        return KernelSpecManager().get_kernel_spec(kernel).argv
+    except Exception:  # noqa: BLE001 - no template then: kernels start as usual
+        return None
 
 
 def nbconvert_command(notebook: Path, kernel: str, timeout: int) -> list[str]:
@@ -244,12 +497,24 @@ def main(argv=None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="notebooks executed at once (default 2)")
     parser.add_argument("--kernel", default="vn-digital-discourse", help="kernel name")
     parser.add_argument("--timeout", type=int, default=1800, help="seconds allowed per cell")
+    parser.add_argument("--no-fork", action="store_true",
+                        help="start every kernel from scratch instead of forking it from a template")
     args = parser.parse_args(argv)
     start = time.perf_counter()
     skip_iri_format_checks()
     print(f"executing {len(args.notebooks)} notebooks, {args.jobs} at a time, on kernel {args.kernel}",
           flush=True)
-    failed = asyncio.run(run_all(args.notebooks, args.jobs, args.kernel, args.timeout))
+    template = None
+    folders = {str(Path(n).resolve().parent) for n in args.notebooks}
+    argv_ = None if args.no_fork or len(folders) != 1 else kernel_argv(args.kernel)
+    if argv_ is not None:
+        template = KernelTemplate(argv_, folders.pop())
+        install_template(template)
+    try:
+        failed = asyncio.run(run_all(args.notebooks, args.jobs, args.kernel, args.timeout))
+    finally:
+        if template is not None:
+            template.close()
     print(f"{len(args.notebooks) - len(failed)} of {len(args.notebooks)} notebooks executed in "
           f"{time.perf_counter() - start:.1f} s", flush=True)
     if failed:

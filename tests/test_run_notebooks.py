@@ -1,5 +1,6 @@
 """scripts/run_notebooks.py: stored outputs that do not depend on the kernel's flush timing."""
 import importlib.util
+import sys
 
 import nbformat
 
@@ -78,3 +79,34 @@ def test_runner_writes_what_nbconvert_writes_and_names_a_failing_notebook(tmp_pa
     assert failing.read_bytes() == unexecuted  # a failed notebook is not written
     assert "executing failing.ipynb ... " in out and " FAILED" in out and "executing ours.ipynb ... " in out
     assert "failing.ipynb" in err and "page illisible" in err and "failed: failing.ipynb" in err
+
+
+def test_a_kernel_forked_from_the_template_shows_what_a_fresh_kernel_shows(tmp_path):
+    import os
+    import subprocess
+
+    import pytest
+
+    kernel = "vn-digital-discourse"  # the project's kernel: its command is the one the template serves
+    if run_notebooks.kernel_argv(kernel) is None:
+        pytest.skip(f"kernel {kernel} is not registered (make kernel)")
+
+    cell = ("import sys, os, pandas\n"
+            "print(pandas.get_option('display.max_columns'), sys.argv[1:2], os.path.basename(os.getcwd()),\n"
+            "      sys.path[0], 'IPKernelApp' in get_ipython().config)")
+    outputs = {}
+    for mode in ("fork", "no-fork"):
+        nb = nbformat.v4.new_notebook()
+        nb.metadata["kernelspec"] = {"name": kernel, "display_name": kernel, "language": "python"}
+        nb.cells = [nbformat.v4.new_code_cell("import sys\nprint('numpy' in sys.modules)"), nbformat.v4.new_code_cell(cell)]
+        path = tmp_path / mode / "notebooks" / "probe.ipynb"
+        path.parent.mkdir(parents=True)
+        nbformat.write(nb, path)
+        command = [sys.executable, str(PROJ_ROOT / "scripts" / "run_notebooks.py"), "--kernel", kernel, str(path)]
+        env = {**os.environ, "MPLBACKEND": "Agg"}
+        subprocess.run(command + (["--no-fork"] if mode == "no-fork" else []), check=True, env=env,
+                       capture_output=True)
+        outputs[mode] = [o["text"] for c in nbformat.read(path, 4).cells for o in c.outputs]
+    assert outputs["fork"][0] == "True\n" and outputs["no-fork"][0] == "False\n"  # numpy came with the template
+    assert outputs["fork"][1] == outputs["no-fork"][1]
+    assert outputs["fork"][1].startswith("20 ['-f'] ")  # pandas imported in a kernel, as a kernel sees it
