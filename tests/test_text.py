@@ -314,6 +314,27 @@ def test_normalize_is_idempotent(s):
     assert normalize(once) == once
 
 
+def _plain_normalize(s):
+    """normalize's documented steps, one plain substitution each (no fast paths)."""
+    import re
+    import unicodedata
+
+    s = unicodedata.normalize("NFC", s)
+    s = unicodedata.normalize("NFC", re.sub("[\u200b\u200c\u200d\u2060\ufeff]", "", s))
+    s = s.replace("\r\n", "\n").replace("\r", "\n")
+    s = re.sub("[\u2019\u2018\u02bc\u02b9`\u00b4\u2032]", "'", s)
+    s = re.sub("[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+", " ", s)
+    return "\n".join(line.strip() for line in s.split("\n"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_TRICKY + list("\u2018\u02b9\u00b4\u2032\u2009\u3000\t")) | st.text())
+def test_normalize_equals_its_plain_steps(s):
+    """Every apostrophe becomes ' whichever of them the text holds (’ is replaced by
+    str.replace, the others by a regex), and so on for each documented step."""
+    assert normalize(s) == _plain_normalize(s)
+
+
 def test_count_words_and_tokens_agree_on_elision():
     # one denominator for rates: l'IA is two words for count_words, one kept token
     assert text.count_words("l'IA") == 2
