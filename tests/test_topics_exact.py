@@ -96,3 +96,48 @@ def test_fit_topics_lda_score_is_the_perplexity_of_the_fitted_matrix(data):
     assert fit.score == plain.perplexity(counts)
     order = np.argsort(-np.nansum(topics._row_shares(weights), axis=0), kind="stable")
     assert np.array_equal(fit.unit_weights, weights[:, order])
+
+
+def test_row_block_products_are_scipys_on_every_block_count(data):
+    """X @ D and X.T @ D in row blocks on threads equal scipy's bit for bit (float64 and
+    float32, blocks of uneven rows, an empty first row); other operands go to scipy."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    _, tfidf, _ = data
+    rng = np.random.default_rng(1)
+    with ThreadPoolExecutor(3) as pool:
+        for dtype in (np.float64, np.float32):
+            plain = tfidf.astype(dtype)
+            for n_blocks in (2, 3, 7):
+                x = topics.RowBlockCSR.of(plain, pool, n_blocks)
+                assert len(x._blocks()) > 1 and sum(b.shape[0] for b in x._blocks()) == x.shape[0]
+                assert x.T.T is x and x.T.format == "csr" and (x.T != plain.T).nnz == 0
+                for matrix, reference in ((x, plain), (x.T, plain.T)):
+                    other = rng.random((matrix.shape[1], 5)).astype(dtype)
+                    mine, theirs = matrix @ other, reference @ other
+                    assert mine.dtype == theirs.dtype and np.array_equal(mine, theirs)
+                    vector = rng.random(matrix.shape[1])
+                    assert np.array_equal(matrix @ vector, reference @ vector)
+
+
+@pytest.mark.parametrize("init", ["random", "nndsvda"])
+def test_nmf_on_threads_is_bit_identical_to_one_thread(data, init):
+    _, tfidf, vocabulary = data
+    for k, seed in ((3, 0), (5, 7)):
+        one = topics.fit_topics(tfidf, vocabulary, k, method="nmf", random_state=seed, init=init, n_threads=1)
+        two = topics.fit_topics(tfidf, vocabulary, k, method="nmf", random_state=seed, init=init, n_threads=2)
+        assert np.array_equal(one.unit_weights, two.unit_weights)
+        assert np.array_equal(one.components, two.components)
+        assert one.score == two.score and one.estimator.n_iter_ == two.estimator.n_iter_
+
+
+def test_fit_threads_default_to_one_for_small_matrices_and_for_lda(data):
+    counts, tfidf, _ = data
+    assert topics.fit_threads(tfidf, "nmf") == 1  # far below THREADED_MIN_NNZ
+    assert topics.fit_threads(tfidf, "nmf", n_threads=2) == 2
+    assert topics.fit_threads(counts, "lda", n_threads=2) == 1
+    big = sparse.random(2000, 1000, density=topics.THREADED_MIN_NNZ / 2e6 + 0.01, format="csr", random_state=0)
+    import os
+
+    assert big.nnz >= topics.THREADED_MIN_NNZ
+    assert topics.fit_threads(big, "nmf") == len(os.sched_getaffinity(0))
