@@ -33,9 +33,7 @@ documents and compare the top-term rankings of matched topics by average Jaccard
 from __future__ import annotations
 
 import hashlib
-import os
 from collections import OrderedDict
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -260,90 +258,14 @@ def _matmul(matrix, other, base):
     return base.__matmul__(matrix, other)
 
 
-#: Stored values from which an NMF fit multiplies on several threads by default (below, starting
-#: the threads costs more than they save).
-THREADED_MIN_NNZ = 1_000_000
-
-
-class RowBlockCSR(TransposeOnceCSR):
-    """A :class:`TransposeOnceCSR` whose products with dense matrices run in row blocks on threads.
-
-    Each row of a CSR product is computed alone, by the same scipy routine, whichever block it
-    is in, so the product is bit for bit scipy's; scipy's sparse routines release the GIL, so the
-    blocks run side by side. The transpose is kept as a CSR matrix of the same class (a copy of
-    the matrix's stored values, in the transposed order), whose rows are computed as the
-    columns of scipy's CSC transpose are, each sum in the same order. On the NMF of the
-    benchmark (100,000 documents, 20 topics) most of the time is these two products.
-
-    Build it with :meth:`of`.
-    """
-
-    @classmethod
-    def of(cls, matrix, pool, n_blocks: int) -> "RowBlockCSR":
-        """``matrix`` (CSR, arrays shared) multiplied on ``pool`` in ``n_blocks`` row blocks."""
-        out = cls(matrix)
-        out._pool, out._n_blocks = pool, n_blocks
-        return out
-
-    def transpose(self, axes=None, copy=False):
-        if axes is None and not copy:
-            kept = self.__dict__.get("_kept_transpose")
-            if kept is None:
-                kept = RowBlockCSR.of(sparse.csr_matrix.transpose(self).tocsr(), self._pool, self._n_blocks)
-                kept._kept_transpose = self
-                self._kept_transpose = kept
-            return kept
-        return sparse.csr_matrix.transpose(self, axes=axes, copy=copy)
-
-    transpose.__doc__ = sparse.csr_matrix.transpose.__doc__
-
-    def _blocks(self) -> list:
-        """Row blocks of about equal stored values, sharing this matrix's arrays (made once)."""
-        blocks = self.__dict__.get("_row_blocks")
-        if blocks is None:
-            cuts = np.searchsorted(self.indptr, np.linspace(0, self.nnz, self._n_blocks + 1)[1:-1])
-            bounds = [0, *sorted(set(cuts.tolist()) - {0, self.shape[0]}), self.shape[0]]
-            blocks = []
-            for a, b in zip(bounds, bounds[1:]):
-                lo, hi = self.indptr[a], self.indptr[b]
-                blocks.append(sparse.csr_matrix((self.data[lo:hi], self.indices[lo:hi], self.indptr[a:b + 1] - lo),
-                                                shape=(b - a, self.shape[1]), copy=False))
-            self._row_blocks = blocks
-        return blocks
-
-    def __matmul__(self, other):
-        if (other.__class__ is np.ndarray and other.ndim == 2 and other.shape[0] == self.shape[1]
-                and other.shape[1] != 1):
-            blocks = self._blocks()
-            if len(blocks) > 1:
-                return np.vstack(list(self._pool.map(lambda block: block._matmul_multivector(other), blocks)))
-        return _matmul(self, other, sparse.csr_matrix)
-
-
-def fit_threads(dtm, method: str, n_threads: int | None = None) -> int:
-    """Threads an NMF fit multiplies on: ``n_threads``, else every core the process may use when
-    ``dtm`` has at least :data:`THREADED_MIN_NNZ` stored values, else one (LDA: one)."""
-    if method != "nmf" or not sparse.issparse(dtm):
-        return 1
-    if n_threads is not None:
-        return max(1, int(n_threads))
-    if dtm.nnz < THREADED_MIN_NNZ:
-        return 1
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-
-
-def _fit_input(dtm, method, pool=None, n_blocks: int = 1):
-    """The matrix handed to scikit-learn: for NMF, a plain CSR matrix becomes a
-    :class:`TransposeOnceCSR`, or a :class:`RowBlockCSR` multiplied on ``pool``."""
+def _fit_input(dtm, method):
+    """The matrix handed to scikit-learn: a plain CSR matrix becomes a :class:`TransposeOnceCSR` for NMF."""
     if method == "nmf" and type(dtm) is sparse.csr_matrix:
-        if pool is not None and n_blocks > 1:
-            return RowBlockCSR.of(dtm, pool, n_blocks)
         return TransposeOnceCSR(dtm)
     return dtm
 
 
-def fit_topics(dtm, vocabulary, n_components: int = 5, *, method: str = "nmf", random_state: int = 0,
-               n_threads: int | None = None, **params) -> TopicFit:
+def fit_topics(dtm, vocabulary, n_components: int = 5, *, method: str = "nmf", random_state: int = 0, **params) -> TopicFit:
     """Fit NMF or LDA and return topics and unit shares as plain arrays.
 
     NMF (default) uses ``init="nndsvda"``, which makes the fit deterministic; feed it a TF-IDF
@@ -360,11 +282,6 @@ def fit_topics(dtm, vocabulary, n_components: int = 5, *, method: str = "nmf", r
     method : {"nmf", "lda"}
     random_state : int
         Seed of the estimator.
-    n_threads : int or None
-        NMF only: threads the sparse products run on (:class:`RowBlockCSR`; the fit is bit for
-        bit the same whatever the number). None: every core for a matrix of at least
-        :data:`THREADED_MIN_NNZ` stored values, else one (:func:`fit_threads`). Threads keep a
-        transposed copy of the matrix's stored values for the fit.
     **params
         Overrides of :data:`NMF_DEFAULTS` / :data:`LDA_DEFAULTS` (e.g. ``init="random"``).
 
@@ -378,12 +295,7 @@ def fit_topics(dtm, vocabulary, n_components: int = 5, *, method: str = "nmf", r
     if dtm.shape[1] != len(vocabulary):
         raise ValueError(f"dtm has {dtm.shape[1]} columns but the vocabulary has {len(vocabulary)} terms")
     estimator = _estimator(method, n_components, random_state, params)
-    threads = fit_threads(dtm, method, n_threads)
-    if threads > 1:
-        with ThreadPoolExecutor(threads, thread_name_prefix="nmf") as pool:
-            weights = estimator.fit_transform(_fit_input(dtm, method, pool, threads))
-    else:
-        weights = estimator.fit_transform(_fit_input(dtm, method))
+    weights = estimator.fit_transform(_fit_input(dtm, method))
     shares = _row_shares(weights)
     order = np.argsort(-np.nansum(shares, axis=0), kind="stable")
     if method == "nmf":
