@@ -85,11 +85,8 @@ def test_a_kernel_forked_from_the_template_shows_what_a_fresh_kernel_shows(tmp_p
     import os
     import subprocess
 
-    import pytest
-
     kernel = "vn-digital-discourse"  # the project's kernel: its command is the one the template serves
-    if run_notebooks.kernel_argv(kernel) is None:
-        pytest.skip(f"kernel {kernel} is not registered (make kernel)")
+    assert run_notebooks.kernel_argv(kernel) is not None, f"kernel {kernel} is not registered: run make kernel"
 
     cell = ("import sys, os, pandas\n"
             "print(pandas.get_option('display.max_columns'), sys.argv[1:2], os.path.basename(os.getcwd()),\n"
