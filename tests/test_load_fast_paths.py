@@ -227,6 +227,65 @@ def test_folded_words_are_the_words_of_the_normalized_text(text):
     assert folded_words(text) == {w.casefold() for w in re.findall(r"\w+", normalize(text))}
 
 
+#: Words whose case folding, normalization or apostrophes make a substring test differ from the
+#: word test: ``İ`` folds to ``i`` and a combining dot (not a word character), ``ß`` to ``ss``,
+#: ``ʼ`` is a letter until folded to ``'``, a zero-width space joins two runs, ``é`` decomposed.
+REPEAT_WORDS = ["Le", "ministre", "MINISTRE", "a", "reçu", "İstanbul", "istanbul", "straße", "STRASSE", "l’IA",
+                "lʼia", "l'IA", "mi\u200bnistre", "e\u0301te\u0301", "été", "ΣΟΦΟΣ", "σοφος", "de", "la", "_x",
+                "délégation", "x", "57-NQ/TW", "(VNA)", "-", ""]
+
+
+def _repeats_reference(lead, paragraph, threshold=pages.REPEAT_THRESHOLD):
+    """_repeats as first written: the words of both texts, then the share of the lead's found."""
+    lead_words, para_words = folded_words(lead), folded_words(paragraph)
+    return bool(lead_words) and len(lead_words & para_words) >= threshold * len(lead_words)
+
+
+@SETTINGS
+@given(lead=st.lists(st.sampled_from(REPEAT_WORDS), max_size=8),
+       kept=st.lists(st.booleans(), min_size=8, max_size=8),
+       extra=st.lists(st.sampled_from(REPEAT_WORDS), max_size=4),
+       joiner=st.sampled_from([" ", "", ", ", "\u200b"]),
+       threshold=st.sampled_from([pages.REPEAT_THRESHOLD, 0.5, 1.0, 0.0]))
+def test_repeats_matches_the_rule_as_first_written(lead, kept, extra, joiner, threshold):
+    # the paragraph restates some of the lead's words (often enough to reach the threshold)
+    paragraph = joiner.join([w for w, keep in zip(lead, kept) if keep] + extra)
+    lead = " ".join(lead)
+    assert pages._repeats(lead, paragraph, threshold) == _repeats_reference(lead, paragraph, threshold)
+    assert pages._repeats(lead, paragraph.upper(), threshold) == _repeats_reference(lead, paragraph.upper(), threshold)
+
+
+@pytest.mark.parametrize("lead, paragraph", [
+    ("Le ministre a reçu la délégation.", "le Ministre a reçu la délégation lundi."),
+    ("İstanbul accueille", "i̇stanbul accueille"), ("İstanbul accueille", "istanbul accueille"),
+    ("la straße", "LA STRASSE"), ("l’IA", "lʼia"), ("mi\u200bnistre", "ministre"), ("été", "e\u0301te\u0301"),
+    ("", "rien"), ("Le ministre", ""),
+])
+def test_repeats_matches_the_rule_as_first_written_on_examples(lead, paragraph):
+    assert pages._repeats(lead, paragraph) == _repeats_reference(lead, paragraph)
+
+
+DATELINE_PIECES = ["Hanoi", "Vientiane", "Hô Chi Minh-Ville", "hanoi", ", ", ",", "2 novembre", " ", "  ", "\n",
+                   "(VNA)", "(CVN)", "(TTXVN)", "(Xinhua)", "(vna)", "(AFP", "(", ")", "(x) ", " - ", "–", "—", ":",
+                   "Le ministre", "(VNA) - ", "x" * 30]
+
+
+@SETTINGS
+@given(text=st.tuples(*[st.lists(st.sampled_from(DATELINE_PIECES), max_size=3).map("".join)] * 3).map(
+    lambda parts: parts[0] + "(VNA)".join(parts[1:])))  # most texts hold an agency after a place
+def test_dateline_match_is_the_rule_match(text):
+    expected, found = pages.DATELINE_RE.match(text), pages._dateline_match(text)
+    assert (found and found.span()) == (expected and expected.span())
+    assert (found and found.groupdict()) == (expected and expected.groupdict())
+
+
+@pytest.mark.parametrize("text", ["Hanoi (VNA) - Le ministre", "Vientiane, 2 novembre (VNA) – x", "Hanoi (x) (VNA) - y",
+                                  "Hanoi(VNA):", "Hanoi  \n (Xinhua) — z", "Hanoi (vna) - y", "(VNA) - y", "Le (AFP"])
+def test_dateline_match_is_the_rule_match_on_examples(text):
+    expected, found = pages.DATELINE_RE.match(text), pages._dateline_match(text)
+    assert (found and found.groupdict()) == (expected and expected.groupdict())
+
+
 # -- the loader's options -------------------------------------------------------------------------
 
 def _load(**kwargs):
