@@ -415,10 +415,12 @@ def read_pages(
 def _read_pages(paths, metadata_table, repair: bool, digests: dict | None = None
                 ) -> tuple[list[dict], dict[str, Page], dict[str, dict]]:
     """Report rows, parsed pages by file name, and the metadata rows by file name."""
+    from analysis.metadata import rows_by_file
+
     has_metadata = metadata_table is not None
     table = metadata_table if has_metadata else load_metadata(None)[0]
     rows, pages, seen, names = [], {}, {}, set()
-    meta_rows = table.to_dict("index")
+    meta_rows = rows_by_file(table)  # table.to_dict("index")
     for path in paths:
         if not isinstance(path, Path):
             path = Path(path)

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis import corpus, pages
+from analysis import corpus, metadata, pages
 from analysis.corpus import CorpusWarning
 from analysis.normalize import WORD_RE, count_words, folded_words, normalize
 
@@ -284,6 +284,79 @@ def test_dateline_match_is_the_rule_match(text):
 def test_dateline_match_is_the_rule_match_on_examples(text):
     expected, found = pages.DATELINE_RE.match(text), pages._dateline_match(text)
     assert (found and found.groupdict()) == (expected and expected.groupdict())
+
+
+# -- the metadata table as Python values ----------------------------------------------------------
+
+def _same(a, b):
+    """Equal values of the same type; a missing value equals the same kind of missing value."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return a is b or a == b or (pd.isna(a) and pd.isna(b))
+
+
+def _columns():
+    import datetime
+    import numpy as np
+
+    return {
+        "str": pd.Series(["a", None, "b", "", "é"], dtype="str"),
+        "string_python": pd.Series(["a", None, "b", "", "é"], dtype="string[python]"),
+        "string_pyarrow": pd.Series(["a", None, "b", "", "é"], dtype="string[pyarrow]"),
+        "object": pd.Series(["a", None, np.nan, pd.Timestamp("2024-01-02"), datetime.date(2024, 1, 3)], dtype=object),
+        "int": pd.Series([1, 2, 3, 4, 5]), "float": pd.Series([1.5, np.nan, 3.0, 1e20, -0.0]),
+        "Float32": pd.Series([0.1, None, 3.0, 1.0, 2.0], dtype="Float32"),
+        "Int64": pd.Series([1, None, 3, 4, 5], dtype="Int64"),
+        "datetime": pd.Series(pd.to_datetime(["2024-01-01", None, "2024-02-03", "2024-01-01", "2020-01-01"])),
+        "datetime_us": pd.Series(pd.to_datetime(["2024-01-01", None, "2024-02-03", "2024-01-01", "2020-01-01"]),
+                                 dtype="datetime64[us]"),
+        "utc": pd.Series(pd.to_datetime(["2024-01-01", None, "2024-02-03", "2024-01-01", "2020-01-01"], utc=True)),
+        "category": pd.Series(pd.Categorical(["x", None, "y", "x", "z"])),
+    }
+
+
+@pytest.mark.parametrize("name", list(_columns()))
+def test_column_values_are_the_values_iteration_gives(name):
+    column = _columns()[name]
+    assert _same(metadata.column_values(column), list(column))
+    index = pd.Index(column)
+    assert _same(metadata.column_values(index), list(index))
+
+
+def _tables():
+    columns = _columns()
+    names = pd.Series(["a.txt", "b.txt", "c.txt", "d.txt", "e.txt"], dtype="str")
+    meta = pd.DataFrame({"outlet": columns["str"], "date": columns["datetime_us"], "title": columns["str"]})
+    yield meta.set_axis(pd.Index(names, name="file"))
+    yield meta.set_axis(pd.Index(names.astype(object), name="file"))
+    yield meta.iloc[:0].set_axis(pd.Index(names[:0], name="file"))
+    yield meta[["outlet"]].set_axis(pd.Index(names, name="file")).set_axis(["x"], axis=1)
+    yield pd.DataFrame({"a": columns["str"], "b": columns["str"]}).set_axis(["a", "a"], axis=1)
+    yield pd.DataFrame({"a": columns["string_python"], "b": columns["string_pyarrow"]})
+    yield pd.DataFrame(columns).set_axis(pd.Index(names))
+    yield pd.DataFrame(index=pd.Index(names))  # no columns
+    yield pd.DataFrame({"a": columns["str"]}, index=pd.Index(["x", "x", "y", "z", "w"]))  # not unique
+
+
+@pytest.mark.parametrize("table", list(_tables()))
+def test_rows_by_file_is_to_dict_by_index(table):
+    with warnings.catch_warnings(record=True) as expected_warnings:
+        warnings.simplefilter("always")
+        try:
+            expected = table.to_dict("index")
+        except ValueError:
+            with pytest.raises(ValueError):
+                metadata.rows_by_file(table)
+            return
+    with warnings.catch_warnings(record=True) as found_warnings:
+        warnings.simplefilter("always")
+        found = metadata.rows_by_file(table)
+    assert _same(found, expected)
+    assert [str(w.message) for w in found_warnings] == [str(w.message) for w in expected_warnings]
 
 
 # -- the loader's options -------------------------------------------------------------------------
