@@ -288,7 +288,15 @@ def _is_table_row(text: str) -> bool:
     return text.startswith("|") or text.endswith("|")
 
 
+#: Paragraphs and lines whose kind is kept (:func:`_is_caption`, :func:`_line_kind`): a related
+#: block's teasers, captions and links recur on the pages published around the same time, and a
+#: paragraph is tested up to three times on its page. 2,048 texts hold about 1 MB per cache.
+_KIND_CACHE_SIZE = 2_048
+
+
+@functools.lru_cache(maxsize=_KIND_CACHE_SIZE)
 def _is_caption(paragraph: str) -> bool:
+    """Whether a paragraph is a caption: the image mark, a photo or source credit, a table row."""
     return (("ảnh" in paragraph and IMAGE_MARK_RE.search(paragraph) is not None) or _has_credit(paragraph)
             or paragraph[:1] == "|" or paragraph[-1:] == "|")
 
@@ -313,6 +321,7 @@ _SIGNOFF_LAST = frozenset(".ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _DATE_LAST = frozenset(")tTcC")
 
 
+@functools.lru_cache(maxsize=_KIND_CACHE_SIZE)
 def _line_kind(line: str) -> str:
     """Kind of a single stripped line (no line break in it) before paragraph assembly.
 
