@@ -992,6 +992,12 @@ def _missing_space_ends(text: str) -> list[int]:
     return out
 
 
+@functools.lru_cache(maxsize=_KIND_CACHE_SIZE)
+def _line_lower_words(line: str) -> tuple[str, ...]:
+    """``_LOWER_WORD_RE.findall(line)`` (kept: blank lines, captions, teasers and links recur)."""
+    return tuple(_LOWER_WORD_AFTER_RE.findall(" " + line))
+
+
 def spacing_problems(text: str) -> dict:
     """Count lost spaces in a page.
 
@@ -1007,7 +1013,8 @@ def spacing_problems(text: str) -> dict:
         ``run_together_words`` (count of tokens, see :func:`run_together_split`) and
         ``examples`` (up to three run-together words, in page order).
     """
-    words = _LOWER_WORD_AFTER_RE.findall(" " + text)  # = _LOWER_WORD_RE.findall(text)
+    # = _LOWER_WORD_RE.findall(text): no such word holds a line break (a non-word character)
+    words = list(itertools.chain.from_iterable(map(_line_lower_words, text.split("\n"))))
     new = set(words).difference(_CLEAN_WORDS)  # iterates over the page's words, not the cache
     found, n_found = [], 0
     if new:

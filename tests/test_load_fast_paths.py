@@ -176,6 +176,13 @@ def test_spacing_problems_match_the_plain_rule_on_generated_text(words):
 
 
 @SETTINGS
+@given(text=WORDY)
+def test_spacing_problems_match_the_plain_rule_on_lines(text):
+    """The page's words are taken line by line (cached): the same words, in the same order."""
+    assert pages.spacing_problems(text) == _spacing_reference(text)
+
+
+@SETTINGS
 @given(text=st.lists(st.sampled_from(list(".!?…:; aAéÉŒœ1\n") + ["Elle", "loi", "cf", "www."]), max_size=30).map("".join))
 def test_the_literal_gates_find_a_missing_space_when_the_rule_does(text):
     assert pages._may_lack_space(text) == (pages.MISSING_SPACE_RE.search(text) is not None)
