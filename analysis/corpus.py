@@ -289,7 +289,8 @@ def page_quality(page: Page, spacing: dict | None = None) -> list[tuple[str, str
     elif page.title_inferred:
         flags.append(("title_inferred", f"headline {page.title[:60]!r} found after a section or place "
                                         "line, a caption or markup: check it"))
-    article = "\n\n".join([page.title, page.text])
+    text = page.text
+    article = "\n\n".join([page.title, text])
     if page.suspect_captions:
         flags.append((f"suspect_caption_in_text={page.suspect_captions}",
                       f"{page.suspect_captions} body paragraph(s) look like photo captions or credits"))
@@ -307,7 +308,7 @@ def page_quality(page: Page, spacing: dict | None = None) -> list[tuple[str, str
         n = spacing["missing_space_after_period"]
         done = " (repaired)" if spacing.get("repaired") else " (not repaired; load with repair_spacing=True)"
         flags.append((f"missing_space_after_period={n}", f"{n} sentence end(s) with no space after them{done}"))
-    if not page.text.strip():
+    if not text or text.isspace():  # not text.strip(), without copying the text
         flags.append(("text_missing", "no article text found (only a headline, captions or related items)"))
     return flags
 
@@ -332,7 +333,7 @@ def _read_page(path: Path, table: dict[str, dict], has_metadata: bool, repair: b
     except _Undecodable as exc:
         row.update(status="undecodable", message=str(exc))
         return row, None
-    if not text.strip():
+    if not text or text.isspace():  # not text.strip(), without copying the text
         row.update(status="empty", message="empty or blank file")
         return row, None
     digest = hashlib.sha256(text.encode("utf-8") if utf8 is None else utf8).hexdigest()
@@ -415,10 +416,12 @@ def read_pages(
 def _read_pages(paths, metadata_table, repair: bool, digests: dict | None = None
                 ) -> tuple[list[dict], dict[str, Page], dict[str, dict]]:
     """Report rows, parsed pages by file name, and the metadata rows by file name."""
+    from analysis.metadata import rows_by_file
+
     has_metadata = metadata_table is not None
     table = metadata_table if has_metadata else load_metadata(None)[0]
     rows, pages, seen, names = [], {}, {}, set()
-    meta_rows = table.to_dict("index")
+    meta_rows = rows_by_file(table)  # table.to_dict("index")
     for path in paths:
         if not isinstance(path, Path):
             path = Path(path)
@@ -687,7 +690,7 @@ def _units(pages: dict[str, Page], table: dict[str, dict], *, related: bool = Tr
     title_to_article = {}
     meta_titles = {name: _metadata_value(table, name, "title") for name in pages}
     for name, page in pages.items():
-        doc_id = _stem(name)
+        doc_id, text = _stem(name), page.text
         title, title_source = page.title, "page" if page.title else "missing"
         if meta_titles[name] is not None:
             title, title_source = str(meta_titles[name]), "metadata"
@@ -703,10 +706,10 @@ def _units(pages: dict[str, Page], table: dict[str, dict], *, related: bool = Tr
         articles.append(
             {
                 "doc_id": doc_id, "kind": "article", "source_file": name, "parent_id": "",
-                "title": title, "lead": page.lead, "text": page.text, "date": date,
+                "title": title, "lead": page.lead, "text": text, "date": date,
                 "date_precision": precision, "date_source": source, "dateline": page.dateline,
                 "section": page.section, "outlet": _meta(table, name, "outlet"),
-                "url": _meta(table, name, "url"), "n_pages": 1, "n_words": count_words(page.text),
+                "url": _meta(table, name, "url"), "n_pages": 1, "n_words": count_words(text),
                 "captions": "\n".join(page.captions), "related_type": "", "same_as": "",
                 "source_files": name, "title_source": title_source,
             }

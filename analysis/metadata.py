@@ -28,6 +28,7 @@ import unicodedata
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis.errors import CorpusWarning, MetadataError
@@ -251,14 +252,67 @@ def _empty_table(extra=()) -> pd.DataFrame:
 def _frame_records(frame: pd.DataFrame):
     """Header and records of a DataFrame, as if written to CSV (header on line 1)."""
     header = [str(c) for c in frame.columns]
+    columns = [column_values(frame.iloc[:, k]) for k in range(frame.shape[1])]
+    rows = zip(*columns) if columns else itertools.repeat((), len(frame))  # as itertuples gives them
     records = []
-    for k, row in enumerate(frame.itertuples(index=False, name=None)):
+    for k, row in enumerate(rows):
         fields = [_cell(v) for v in row]
         records.append((k + 2, k + 2, fields, None))
     return header, records
 
 
+def column_values(column: pd.Series | pd.Index) -> list:
+    """The values of a column (or an index), as iterating over it gives them.
+
+    A column of strings (any ``StringDtype``) or of objects is taken as a whole with
+    ``Series.tolist``, which gives the same values at once where iterating boxes each string of an
+    Arrow array on its own (about ten times slower); any other column is iterated over (``tolist``
+    can differ there: a ``Float32`` value becomes a Python float, ``0.10000000149011612``).
+
+    Parameters
+    ----------
+    column : pandas.Series or pandas.Index
+
+    Returns
+    -------
+    list
+    """
+    if isinstance(column.dtype, pd.StringDtype) or column.dtype == object:
+        return column.tolist()
+    return list(column)
+
+
+def rows_by_file(table: pd.DataFrame) -> dict:
+    """``table.to_dict("index")``: each row as a dict of its columns, by index value (file name).
+
+    A table whose index and column names are unique and whose columns all hold ``str`` (missing
+    as NaN) or dates (every table :func:`load_metadata` returns) is built from whole columns
+    (:func:`column_values`) with the values ``to_dict`` gives: it boxes each Arrow string on its
+    own, which costs about as much as checking the metadata. Any other table (where ``to_dict``
+    turns ``pd.NA`` into None, or warns about repeated column names) goes to ``to_dict`` itself.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+
+    Returns
+    -------
+    dict
+    """
+    simple = table.shape[1] > 0 and table.index.is_unique and table.columns.is_unique and all(
+        (isinstance(dtype, pd.StringDtype) and dtype.na_value is not pd.NA)
+        or (isinstance(dtype, np.dtype) and dtype.kind == "M")
+        for dtype in table.dtypes)
+    if not simple:
+        return table.to_dict("index")
+    columns = table.columns.tolist()
+    values = [column_values(table.iloc[:, k]) for k in range(table.shape[1])]
+    return {name: dict(zip(columns, row)) for name, row in zip(column_values(table.index), zip(*values))}
+
+
 def _cell(value) -> str:
+    if type(value) is str:  # the common case, and what the rules below return for it
+        return value
     if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)):
         return ""
     if isinstance(value, (_dt.date, pd.Timestamp)):

@@ -109,12 +109,31 @@ def folded_words(text: str) -> set[str]:
     >>> sorted(folded_words("L\u2019IA\u00a0souveraine, l'IA"))
     ['ia', 'l', 'souveraine']
     """
+    return set(map(str.casefold, set(_WORD_CHARS_RE.findall(word_text(text)))))
+
+
+def word_text(text: str) -> str:
+    """``text`` after the steps of :func:`normalize` that can change a run of word characters.
+
+    NFC, zero-width characters removed, apostrophes folded (see :func:`folded_words`): the
+    ``\\w+`` runs of the result are those of ``normalize(text)``. Every word of
+    :func:`folded_words` is therefore a substring of ``word_text(text).casefold()``
+    (``str.casefold`` folds each character on its own), a cheap necessary test.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    str
+    """
     text = unicodedata.normalize("NFC", text)
     if _holds(text, _ZERO_WIDTH):
         text = unicodedata.normalize("NFC", _ZERO_WIDTH_RE.sub("", text))
     if _holds(text, _WORD_APOSTROPHES):  # the others, like ', end a word as they are
         text = _APOSTROPHE_RE.sub("'", text)
-    return set(map(str.casefold, set(_WORD_CHARS_RE.findall(text))))
+    return text
 
 
 #: A word for counting purposes: a run of letters/digits, hyphenated compounds counted once.

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from analysis.paths import CHECKSUMS
-from analysis.normalize import folded_words
+from analysis.normalize import folded_words, word_text
 from analysis.text import count_words, load_stopwords, normalize
 
 # --------------------------------------------------------------------------------------------
@@ -194,10 +194,25 @@ SOURCE_CREDIT_RE = re.compile(
 IMAGE_MARK_RE = re.compile(r"\sảnh\s*\d+")
 #: A dateline opening a paragraph: ``Vientiane (VNA) - ``, ``Hanoi (VNA) – ``,
 #: ``Vientiane, 2 novembre (VNA) - ``.
+_DATELINE_AGENCIES = ("VNA", "CVN", "VOV", "AVI", "VNS", "TTXVN", "AFP", "Xinhua", "Reuters")
 DATELINE_RE = re.compile(
     r"^(?P<place>[A-ZÀ-ÖØ-Þ][\w'’.\- ]{0,40}?)(?:,\s*(?P<day>[\w /]{1,25}?))?\s*"
-    r"\((?P<agency>VNA|CVN|VOV|AVI|VNS|TTXVN|AFP|Xinhua|Reuters)\)\s*[-–—:]\s*"
+    rf"\((?P<agency>{'|'.join(_DATELINE_AGENCIES)})\)\s*[-–—:]\s*"
 )
+#: ``(VNA)``...: the first ``(`` of a paragraph that :data:`DATELINE_RE` matches opens one of
+#: these (the place, the day and the spaces before it hold no ``(``).
+_DATELINE_OPENINGS = tuple(f"({agency})" for agency in _DATELINE_AGENCIES)
+
+
+def _dateline_match(paragraph: str) -> re.Match | None:
+    """``DATELINE_RE.match(paragraph)``, tried only when the paragraph's first ``(`` opens an
+    agency (:data:`_DATELINE_OPENINGS`): the lazy place and day make a failing match costly."""
+    i = paragraph.find("(")
+    if i < 0 or not paragraph.startswith(_DATELINE_OPENINGS, i):
+        return None
+    return DATELINE_RE.match(paragraph)
+
+
 #: Characters that end a sentence (or a quotation or parenthesis closing one).
 _TERMINAL = frozenset('.!?…»"”)')
 #: Characters that end body text rather than a headline (a headline may end with ``?``, ``!``,
@@ -273,7 +288,16 @@ def _is_table_row(text: str) -> bool:
     return text.startswith("|") or text.endswith("|")
 
 
+#: Paragraphs and lines whose kind is kept (:func:`_is_caption`, :func:`_line_kind`): a related
+#: block's teasers, captions and links recur on the pages published around the same time, and a
+#: paragraph is tested up to three times on its page. 2,048 texts hold about 1 MB per cache
+#: (paragraphs of 425 bytes on average, as on the synthetic benchmark pages).
+_KIND_CACHE_SIZE = 2_048
+
+
+@functools.lru_cache(maxsize=_KIND_CACHE_SIZE)
 def _is_caption(paragraph: str) -> bool:
+    """Whether a paragraph is a caption: the image mark, a photo or source credit, a table row."""
     return (("ảnh" in paragraph and IMAGE_MARK_RE.search(paragraph) is not None) or _has_credit(paragraph)
             or paragraph[:1] == "|" or paragraph[-1:] == "|")
 
@@ -298,6 +322,7 @@ _SIGNOFF_LAST = frozenset(".ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _DATE_LAST = frozenset(")tTcC")
 
 
+@functools.lru_cache(maxsize=_KIND_CACHE_SIZE)
 def _line_kind(line: str) -> str:
     """Kind of a single stripped line (no line break in it) before paragraph assembly.
 
@@ -504,7 +529,7 @@ def _headline_like(text: str) -> bool:
         1 <= n <= HEADLINE_MAX_WORDS
         and text[-1:] not in _BODY_END
         and not _is_caption(text)
-        and not DATELINE_RE.match(text)
+        and not _dateline_match(text)
     )
 
 
@@ -667,19 +692,20 @@ def _parse_article(paras: list[tuple[str, str]], page: Page) -> None:
             items.append(["body", para])
     page.suspect_captions = _count_suspect_captions(items)
     prose = [k for k, item in enumerate(items) if item[0] == "body"]
-    datelined = [k for k in prose[:3] if DATELINE_RE.match(items[k][1])]
+    datelined = {k: match for k in prose[:3] if (match := _dateline_match(items[k][1]))}
     if len(prose) >= 2 and prose[0] not in datelined:
         separated = any(items[k][0] != "body" for k in range(prose[0] + 1, prose[1]))
         if separated or datelined:
             items[prose[0]][0] = "lead"
             page.lead = items[prose[0]][1]
     # Roles in page order, splitting dateline prefixes and the closing sign-off.
-    last_body = max((k for k, item in enumerate(items) if item[0] == "body"), default=None)
+    # the last body paragraph: the lead, when one was taken, is prose[0] and not the last
+    last_body = prose[-1] if prose else None
     for k, (role, para) in enumerate(items):
         if role != "body":
             page.roles.append((role, para))
             continue
-        match = DATELINE_RE.match(para) if k in datelined else None
+        match = datelined.get(k)
         if match:
             if not page.dateline:
                 page.dateline = match["place"].strip()
@@ -738,10 +764,23 @@ REPEAT_THRESHOLD = 0.8
 
 
 def _repeats(lead: str, paragraph: str, threshold: float = REPEAT_THRESHOLD) -> bool:
-    """Whether ``paragraph`` restates ``lead``: most of the lead's distinct words recur in it."""
+    """Whether ``paragraph`` restates ``lead``: most of the lead's distinct words recur in it.
+
+    The paragraph's words are listed only when enough of the lead's words are substrings of its
+    case-folded :func:`~analysis.normalize.word_text`, which holds every one of its words: a
+    paragraph that fails this test (most do) cannot reach the threshold either.
+    """
     lead_words = folded_words(lead)  # the case-folded words of normalize(lead)
-    para_words = folded_words(paragraph)
-    return bool(lead_words) and len(lead_words & para_words) >= threshold * len(lead_words)
+    if not lead_words:
+        return False
+    needed = threshold * len(lead_words)
+    folded, missing = word_text(paragraph).casefold(), 0
+    for word in lead_words:
+        if word not in folded:
+            missing += 1
+            if len(lead_words) - missing < needed:
+                return False
+    return len(lead_words & folded_words(paragraph)) >= needed
 
 
 def _looks_like_lead(para: str) -> bool:
@@ -954,6 +993,12 @@ def _missing_space_ends(text: str) -> list[int]:
     return out
 
 
+@functools.lru_cache(maxsize=_KIND_CACHE_SIZE)
+def _line_lower_words(line: str) -> tuple[str, ...]:
+    """``_LOWER_WORD_RE.findall(line)`` (kept: blank lines, captions, teasers and links recur)."""
+    return tuple(_LOWER_WORD_AFTER_RE.findall(" " + line))
+
+
 def spacing_problems(text: str) -> dict:
     """Count lost spaces in a page.
 
@@ -969,7 +1014,8 @@ def spacing_problems(text: str) -> dict:
         ``run_together_words`` (count of tokens, see :func:`run_together_split`) and
         ``examples`` (up to three run-together words, in page order).
     """
-    words = _LOWER_WORD_AFTER_RE.findall(" " + text)  # = _LOWER_WORD_RE.findall(text)
+    # = _LOWER_WORD_RE.findall(text): no such word holds a line break (a non-word character)
+    words = list(itertools.chain.from_iterable(map(_line_lower_words, text.split("\n"))))
     new = set(words).difference(_CLEAN_WORDS)  # iterates over the page's words, not the cache
     found, n_found = [], 0
     if new:

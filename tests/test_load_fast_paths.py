@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis import corpus, pages
+from analysis import corpus, metadata, pages
 from analysis.corpus import CorpusWarning
 from analysis.normalize import WORD_RE, count_words, folded_words, normalize
 
@@ -176,6 +176,13 @@ def test_spacing_problems_match_the_plain_rule_on_generated_text(words):
 
 
 @SETTINGS
+@given(text=WORDY)
+def test_spacing_problems_match_the_plain_rule_on_lines(text):
+    """The page's words are taken line by line (cached): the same words, in the same order."""
+    assert pages.spacing_problems(text) == _spacing_reference(text)
+
+
+@SETTINGS
 @given(text=st.lists(st.sampled_from(list(".!?…:; aAéÉŒœ1\n") + ["Elle", "loi", "cf", "www."]), max_size=30).map("".join))
 def test_the_literal_gates_find_a_missing_space_when_the_rule_does(text):
     assert pages._may_lack_space(text) == (pages.MISSING_SPACE_RE.search(text) is not None)
@@ -225,6 +232,138 @@ def test_count_words_is_the_number_of_word_matches(text):
 @given(text=TEXTS)
 def test_folded_words_are_the_words_of_the_normalized_text(text):
     assert folded_words(text) == {w.casefold() for w in re.findall(r"\w+", normalize(text))}
+
+
+#: Words whose case folding, normalization or apostrophes make a substring test differ from the
+#: word test: ``İ`` folds to ``i`` and a combining dot (not a word character), ``ß`` to ``ss``,
+#: ``ʼ`` is a letter until folded to ``'``, a zero-width space joins two runs, ``é`` decomposed.
+REPEAT_WORDS = ["Le", "ministre", "MINISTRE", "a", "reçu", "İstanbul", "istanbul", "straße", "STRASSE", "l’IA",
+                "lʼia", "l'IA", "mi\u200bnistre", "e\u0301te\u0301", "été", "ΣΟΦΟΣ", "σοφος", "de", "la", "_x",
+                "délégation", "x", "57-NQ/TW", "(VNA)", "-", ""]
+
+
+def _repeats_reference(lead, paragraph, threshold=pages.REPEAT_THRESHOLD):
+    """_repeats as first written: the words of both texts, then the share of the lead's found."""
+    lead_words, para_words = folded_words(lead), folded_words(paragraph)
+    return bool(lead_words) and len(lead_words & para_words) >= threshold * len(lead_words)
+
+
+@SETTINGS
+@given(lead=st.lists(st.sampled_from(REPEAT_WORDS), max_size=8),
+       kept=st.lists(st.booleans(), min_size=8, max_size=8),
+       extra=st.lists(st.sampled_from(REPEAT_WORDS), max_size=4),
+       joiner=st.sampled_from([" ", "", ", ", "\u200b"]),
+       threshold=st.sampled_from([pages.REPEAT_THRESHOLD, 0.5, 1.0, 0.0]))
+def test_repeats_matches_the_rule_as_first_written(lead, kept, extra, joiner, threshold):
+    # the paragraph restates some of the lead's words (often enough to reach the threshold)
+    paragraph = joiner.join([w for w, keep in zip(lead, kept) if keep] + extra)
+    lead = " ".join(lead)
+    assert pages._repeats(lead, paragraph, threshold) == _repeats_reference(lead, paragraph, threshold)
+    assert pages._repeats(lead, paragraph.upper(), threshold) == _repeats_reference(lead, paragraph.upper(), threshold)
+
+
+@pytest.mark.parametrize("lead, paragraph", [
+    ("Le ministre a reçu la délégation.", "le Ministre a reçu la délégation lundi."),
+    ("İstanbul accueille", "i̇stanbul accueille"), ("İstanbul accueille", "istanbul accueille"),
+    ("la straße", "LA STRASSE"), ("l’IA", "lʼia"), ("mi\u200bnistre", "ministre"), ("été", "e\u0301te\u0301"),
+    ("", "rien"), ("Le ministre", ""),
+])
+def test_repeats_matches_the_rule_as_first_written_on_examples(lead, paragraph):
+    assert pages._repeats(lead, paragraph) == _repeats_reference(lead, paragraph)
+
+
+DATELINE_PIECES = ["Hanoi", "Vientiane", "Hô Chi Minh-Ville", "hanoi", ", ", ",", "2 novembre", " ", "  ", "\n",
+                   "(VNA)", "(CVN)", "(TTXVN)", "(Xinhua)", "(vna)", "(AFP", "(", ")", "(x) ", " - ", "–", "—", ":",
+                   "Le ministre", "(VNA) - ", "x" * 30]
+
+
+@SETTINGS
+@given(text=st.tuples(*[st.lists(st.sampled_from(DATELINE_PIECES), max_size=3).map("".join)] * 3).map(
+    lambda parts: parts[0] + "(VNA)".join(parts[1:])))  # most texts hold an agency after a place
+def test_dateline_match_is_the_rule_match(text):
+    expected, found = pages.DATELINE_RE.match(text), pages._dateline_match(text)
+    assert (found and found.span()) == (expected and expected.span())
+    assert (found and found.groupdict()) == (expected and expected.groupdict())
+
+
+@pytest.mark.parametrize("text", ["Hanoi (VNA) - Le ministre", "Vientiane, 2 novembre (VNA) – x", "Hanoi (x) (VNA) - y",
+                                  "Hanoi(VNA):", "Hanoi  \n (Xinhua) — z", "Hanoi (vna) - y", "(VNA) - y", "Le (AFP"])
+def test_dateline_match_is_the_rule_match_on_examples(text):
+    expected, found = pages.DATELINE_RE.match(text), pages._dateline_match(text)
+    assert (found and found.groupdict()) == (expected and expected.groupdict())
+
+
+# -- the metadata table as Python values ----------------------------------------------------------
+
+def _same(a, b):
+    """Equal values of the same type; a missing value equals the same kind of missing value."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return a is b or a == b or (pd.isna(a) and pd.isna(b))
+
+
+def _columns():
+    import datetime
+    import numpy as np
+
+    return {
+        "str": pd.Series(["a", None, "b", "", "é"], dtype="str"),
+        "string_python": pd.Series(["a", None, "b", "", "é"], dtype="string[python]"),
+        "string_pyarrow": pd.Series(["a", None, "b", "", "é"], dtype="string[pyarrow]"),
+        "object": pd.Series(["a", None, np.nan, pd.Timestamp("2024-01-02"), datetime.date(2024, 1, 3)], dtype=object),
+        "int": pd.Series([1, 2, 3, 4, 5]), "float": pd.Series([1.5, np.nan, 3.0, 1e20, -0.0]),
+        "Float32": pd.Series([0.1, None, 3.0, 1.0, 2.0], dtype="Float32"),
+        "Int64": pd.Series([1, None, 3, 4, 5], dtype="Int64"),
+        "datetime": pd.Series(pd.to_datetime(["2024-01-01", None, "2024-02-03", "2024-01-01", "2020-01-01"])),
+        "datetime_us": pd.Series(pd.to_datetime(["2024-01-01", None, "2024-02-03", "2024-01-01", "2020-01-01"]),
+                                 dtype="datetime64[us]"),
+        "utc": pd.Series(pd.to_datetime(["2024-01-01", None, "2024-02-03", "2024-01-01", "2020-01-01"], utc=True)),
+        "category": pd.Series(pd.Categorical(["x", None, "y", "x", "z"])),
+    }
+
+
+@pytest.mark.parametrize("name", list(_columns()))
+def test_column_values_are_the_values_iteration_gives(name):
+    column = _columns()[name]
+    assert _same(metadata.column_values(column), list(column))
+    index = pd.Index(column)
+    assert _same(metadata.column_values(index), list(index))
+
+
+def _tables():
+    columns = _columns()
+    names = pd.Series(["a.txt", "b.txt", "c.txt", "d.txt", "e.txt"], dtype="str")
+    meta = pd.DataFrame({"outlet": columns["str"], "date": columns["datetime_us"], "title": columns["str"]})
+    yield meta.set_axis(pd.Index(names, name="file"))
+    yield meta.set_axis(pd.Index(names.astype(object), name="file"))
+    yield meta.iloc[:0].set_axis(pd.Index(names[:0], name="file"))
+    yield meta[["outlet"]].set_axis(pd.Index(names, name="file")).set_axis(["x"], axis=1)
+    yield pd.DataFrame({"a": columns["str"], "b": columns["str"]}).set_axis(["a", "a"], axis=1)
+    yield pd.DataFrame({"a": columns["string_python"], "b": columns["string_pyarrow"]})
+    yield pd.DataFrame(columns).set_axis(pd.Index(names))
+    yield pd.DataFrame(index=pd.Index(names))  # no columns
+    yield pd.DataFrame({"a": columns["str"]}, index=pd.Index(["x", "x", "y", "z", "w"]))  # not unique
+
+
+@pytest.mark.parametrize("table", list(_tables()))
+def test_rows_by_file_is_to_dict_by_index(table):
+    with warnings.catch_warnings(record=True) as expected_warnings:
+        warnings.simplefilter("always")
+        try:
+            expected = table.to_dict("index")
+        except ValueError:
+            with pytest.raises(ValueError):
+                metadata.rows_by_file(table)
+            return
+    with warnings.catch_warnings(record=True) as found_warnings:
+        warnings.simplefilter("always")
+        found = metadata.rows_by_file(table)
+    assert _same(found, expected)
+    assert [str(w.message) for w in found_warnings] == [str(w.message) for w in expected_warnings]
 
 
 # -- the loader's options -------------------------------------------------------------------------
