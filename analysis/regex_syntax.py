@@ -549,8 +549,26 @@ def _join(a: Literal, b: Literal) -> Literal:
     return Literal(fold(a.text) + fold(b.text), True, bounded)
 
 
-def _exact(node: Node) -> set | None:
-    """Every string ``node`` can match, if a small finite set (zero-width nodes match '')."""
+def _exact(node: Node) -> frozenset | None:
+    """Every string ``node`` can match, if a small finite set (zero-width nodes match '').
+
+    Computed once per node and kept on it: the analyses of a pattern (:func:`prefix_literals`,
+    :func:`required_literals`, :func:`required_offsets`) walk the same parsed tree
+    (:func:`parse` is cached) and ask again for the strings of the same nodes at every level.
+    """
+    found = node.__dict__.get("_exact", _UNKNOWN)
+    if found is _UNKNOWN:
+        found = _exact_strings(node)
+        found = None if found is None else frozenset(found)
+        object.__setattr__(node, "_exact", found)  # a frozen node: its fields are untouched
+    return found
+
+
+_UNKNOWN = object()
+
+
+def _exact_strings(node: Node) -> set | None:
+    """:func:`_exact` computed (children through :func:`_exact`)."""
     if node.kind in ("lit", "set"):
         return _atom_strings(node)
     if node.kind == "zw":
