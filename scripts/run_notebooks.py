@@ -17,13 +17,17 @@ over TCP without encryption" warning asks for, so the warning is not printed at 
 
 Kernels are forked from a template process (:class:`KernelTemplate`) rather than each started
 from scratch: the template is started once with the kernel's own interpreter, flags, working
-directory and environment, imports ipykernel and the part of the stack whose import does not
-depend on running inside a kernel (:data:`PRELOAD`: numpy, scipy.stats, and matplotlib when
-``MPLBACKEND`` is set, as ``make`` sets it), and forks one kernel per notebook. Each kernel then runs ``ipykernel_launcher``'s code in a fresh process
-of its own (its own session, working directory, environment and connection file) that finds
-those modules already imported, instead of spending time on interpreter start and on those
-imports of its own. Nothing is computed in the template (it only imports), so a
-kernel sees what a kernel started from scratch sees, and the notebooks' outputs are the same.
+directory and environment, imports ipykernel and the stack (:data:`PRELOAD`: numpy, scipy.stats,
+and matplotlib when ``MPLBACKEND`` is set, as ``make`` sets it; then :data:`PRELOAD_AS_KERNEL`,
+pandas and scikit-learn, imported while ``get_ipython()`` answers as in a kernel, since pandas
+picks a display default from it at import), reads simplemma's French dictionary
+(:data:`PRELOAD_LEXICONS`, read-only data every notebook's loader reads first), and forks one
+kernel per notebook. Each kernel then runs ``ipykernel_launcher``'s code in a fresh process of
+its own (its own session, working directory, environment and connection file) that finds those
+modules already imported, instead of spending time on interpreter start and on those imports
+of its own. Nothing of the notebooks' is computed in the template, so a kernel sees what a
+kernel started from scratch sees, and the notebooks' outputs are the same (strict nbval, which
+starts every kernel from scratch, compares them with the stored ones).
 A kernel that the template cannot serve (another kernel command, working directory or
 environment, or no ``os.fork``) is started as usual; ``--no-fork`` starts every kernel as usual.
 
@@ -64,10 +68,15 @@ def skip_iri_format_checks() -> None:
 
 #: Modules the kernel template imports before it forks kernels (after ``ipykernel.kernelapp``); a
 #: module that fails to import is skipped (the notebook that needs it will say so itself). Only
-#: modules whose import does not depend on running inside a kernel: pandas is left out (it
-#: chooses its display defaults at import, ``display.max_columns`` 0 in a terminal and 20 in a
-#: kernel), and with it scikit-learn and ``analysis``, which import it.
+#: modules whose import does not depend on running inside a kernel.
 PRELOAD = ("numpy", "scipy.stats")
+#: Imported next, while ``get_ipython()`` answers as in a kernel (an object with a ``kernel``):
+#: pandas chooses ``display.max_columns`` at import from it (20 in a kernel, 0 in a terminal),
+#: and scikit-learn imports pandas. Nothing else of theirs looks at it on import.
+PRELOAD_AS_KERNEL = ("pandas", "sklearn")
+#: simplemma dictionaries the template reads (read-only data that every notebook's loader reads
+#: first: the lost-space check looks words up in it, about 0.4 s of decoding per process).
+PRELOAD_LEXICONS = ("fr",)
 #: Imported too when ``MPLBACKEND`` is set: without it a kernel makes the inline backend the
 #: default before matplotlib is imported, which a template could not do.
 PRELOAD_MATPLOTLIB = ("matplotlib", "matplotlib.pyplot")
@@ -79,10 +88,27 @@ LAUNCH_VARIABLES = ("JPY_PARENT_PID", "JPY_SESSION_NAME", "PYDEVD_DISABLE_FILE_V
 TEMPLATE_CODE = r"""
 import importlib, json, os, signal, sys
 answers = os.fdopen(int(sys.argv[1]), "w")
+preload = json.loads(sys.argv[2])
 from ipykernel import kernelapp
-for name in json.loads(sys.argv[2]):
+for name in preload["modules"]:
     try:
         importlib.import_module(name)
+    except Exception:
+        pass
+import builtins, types
+builtins.get_ipython = lambda: types.SimpleNamespace(kernel=None)  # has a kernel, as in a kernel
+try:
+    for name in preload["as_kernel"]:
+        try:
+            importlib.import_module(name)
+        except Exception:
+            pass
+finally:
+    del builtins.get_ipython
+for lang in preload["lexicons"]:
+    try:
+        import simplemma
+        simplemma.is_known("a", lang=lang)
     except Exception:
         pass
 def reap(signum=None, frame=None, block=False):
@@ -209,11 +235,12 @@ class KernelTemplate:
         if self.prefix is None or not hasattr(os, "fork"):
             return
         if preload is None:
-            preload = PRELOAD + (PRELOAD_MATPLOTLIB if self.env.get("MPLBACKEND") else ())
+            preload = {"modules": PRELOAD + (PRELOAD_MATPLOTLIB if self.env.get("MPLBACKEND") else ()),
+                       "as_kernel": PRELOAD_AS_KERNEL, "lexicons": PRELOAD_LEXICONS}
         read, write = os.pipe()
         try:
             self.process = subprocess.Popen(
-                [*self.prefix, "-c", TEMPLATE_CODE, str(write), json.dumps(list(preload))],
+                [*self.prefix, "-c", TEMPLATE_CODE, str(write), json.dumps(preload)],
                 stdin=subprocess.PIPE, cwd=self.cwd, env=dict(self.env), pass_fds=(write,),
                 start_new_session=True, text=True)
         except OSError:
