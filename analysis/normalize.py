@@ -46,6 +46,15 @@ def _holds(text: str, chars: str) -> bool:
     return False
 
 
+def _nfc_visible(text: str) -> str:
+    """``text`` in Unicode NFC without zero-width characters (the first steps of :func:`normalize`)."""
+    text = unicodedata.normalize("NFC", text)
+    if _holds(text, _ZERO_WIDTH):
+        # NFC again: removing a zero-width character can bring a letter and its accent together
+        text = unicodedata.normalize("NFC", _ZERO_WIDTH_RE.sub("", text))
+    return text
+
+
 def normalize(text: str) -> str:
     """Normalize French text for matching, keeping accents, case and line breaks.
 
@@ -69,10 +78,7 @@ def normalize(text: str) -> str:
     >>> normalize("l\u2019IA\u00a0souveraine ")
     "l'IA souveraine"
     """
-    text = unicodedata.normalize("NFC", text)
-    if _holds(text, _ZERO_WIDTH):
-        # NFC again: removing a zero-width character can bring a letter and its accent together
-        text = unicodedata.normalize("NFC", _ZERO_WIDTH_RE.sub("", text))
+    text = _nfc_visible(text)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\u2019" in text:  # by far the most frequent: str.replace is several times a regex's speed
@@ -128,9 +134,7 @@ def word_text(text: str) -> str:
     -------
     str
     """
-    text = unicodedata.normalize("NFC", text)
-    if _holds(text, _ZERO_WIDTH):
-        text = unicodedata.normalize("NFC", _ZERO_WIDTH_RE.sub("", text))
+    text = _nfc_visible(text)
     if _holds(text, _WORD_APOSTROPHES):  # the others, like ', end a word as they are
         text = _APOSTROPHE_RE.sub("'", text)
     return text

@@ -5,13 +5,7 @@ from scipy import sparse
 from sklearn.decomposition import NMF, LatentDirichletAllocation
 
 from analysis import topics
-
-WORDS = [
-    ["souveraineté", "numérique", "données", "cybersécurité", "réseau", "sécurité", "plateforme"],
-    ["intelligence_artificielle", "entreprise", "innovation", "startup", "technologie", "forum", "talents"],
-    ["laos", "coopération", "ministre", "visite", "bilatéral", "amitié", "délégation"],
-    ["résolution", "bureau_politique", "transformation", "percée", "science", "institutions", "objectifs"],
-]
+from test_topics_memo import WORDS  # four blocks of the corpus's words, one per topic
 
 
 def matrices(n_docs=60, n_tokens=20, seed=5):
