@@ -276,6 +276,29 @@ def test_concat_matches_turns_match_categories_back_into_the_same_strings(missin
     pd.testing.assert_series_equal(merged["match"], expected)
 
 
+def test_concat_matches_sorts_united_categories_whatever_the_chunks_and_drops_unused_ones():
+    """Category columns come out with sorted categories, used ones only, the same codes for the
+    same values whichever chunk held them first."""
+    def frame(sentences, unit, unused=()):
+        n = len(sentences)
+        sentence = pd.Categorical(sentences, categories=sorted(set(sentences) | set(unused), reverse=True))
+        return pd.DataFrame({"unit_id": [unit] * n, "para_id": np.arange(n, dtype=np.int32), "theme": ["ai"] * n,
+                             "subframe": ["general"] * n, "rule": ["r"] * n,
+                             "start": np.zeros(n, dtype=np.int32), "end": np.ones(n, dtype=np.int32),
+                             "match": pd.Series(["IA"] * n, dtype="str").astype("category"),
+                             "sentence": sentence})
+    a = frame(["Zèbre.", "L'IA souveraine.", "Ébauche."], "a", unused=["jamais vue"])
+    b = frame(["Données.", "Zèbre."], "b")
+    ab, ba = pipeline.concat_matches([a, b]), pipeline.concat_matches([b, a])
+    for merged in (ab, ba):
+        categories = merged["sentence"].cat.categories.tolist()
+        assert categories == sorted(["Zèbre.", "L'IA souveraine.", "Ébauche.", "Données."])
+        assert merged["unit_id"].cat.categories.tolist() == ["a", "b"]
+    assert ab["sentence"].tolist() == ["Zèbre.", "L'IA souveraine.", "Ébauche.", "Données.", "Zèbre."]
+    code = dict(zip(ab["sentence"], ab["sentence"].cat.codes))
+    assert code == dict(zip(ba["sentence"], ba["sentence"].cat.codes))
+
+
 def test_tfidf_in_float32_is_the_float64_tfidf_rounded(joblib_result):
     X64, X32 = joblib_result.tfidf(), joblib_result.tfidf(np.float32)
     assert X64.dtype == np.float64 and X32.dtype == np.float32
