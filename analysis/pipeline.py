@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import csv
 import ctypes
+import gc
 import os
 import sys
+import threading
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -77,8 +79,9 @@ class PipelineResult:
     timings : dict of str to float
         Seconds: ``load``, ``tokenize``, ``count``, ``themes`` summed over chunks (wall time
         in the workers; ``load_cpu``... their CPU time, lower when the machine is shared),
-        ``stream`` (wall time of the chunked part), ``merge``, ``write`` and
-        ``total`` (wall).
+        ``warm_up`` (joblib: the workers' :func:`warm_up`, summed, run while the main process
+        read the metadata table; 0 otherwise), ``stream`` (wall time of the
+        chunked part, from the start), ``merge``, ``write`` and ``total`` (wall).
     n_chunks : int
         Chunks the pages were cut into.
     """
@@ -339,7 +342,7 @@ class _Clock:
 
 
 def process_chunk(files: list, fieldnames: list, rows: dict, codebook=None,
-                  tokenize_options: dict | None = None) -> dict:
+                  tokenize_options: dict | None = None, *, settle: bool = False) -> dict:
     """Load, tokenize, count and theme-code one chunk of pages (runs in a worker).
 
     Parameters
@@ -350,6 +353,10 @@ def process_chunk(files: list, fieldnames: list, rows: dict, codebook=None,
     codebook : Codebook, path or None
     tokenize_options : dict or None
         Keyword arguments of :func:`analysis.text.tokenize`.
+    settle : bool, default False
+        First collect the garbage left by earlier chunks and freeze what survives
+        (:func:`settle_heap`), timed with ``load``. For worker processes that this module owns
+        (joblib's, shut down at the end of :func:`run`), not for a shared process.
 
     Returns
     -------
@@ -363,6 +370,8 @@ def process_chunk(files: list, fieldnames: list, rows: dict, codebook=None,
 
     seconds = {}
     clock = _Clock(seconds)
+    if settle:
+        settle_heap()
     digests = {}
     articles, messages = load_files(files, fieldnames, rows, digests=digests, related=False)
     articles = articles.reset_index(drop=True)
@@ -390,6 +399,51 @@ def process_chunk(files: list, fieldnames: list, rows: dict, codebook=None,
 
 def _process_task(task: tuple) -> dict:
     return process_chunk(*task)
+
+
+def _process_task_settled(task: tuple) -> dict:
+    """:func:`_process_task` in a worker process of our own (see :func:`settle_heap`)."""
+    return process_chunk(*task, settle=True)
+
+
+def settle_heap() -> None:
+    """Collect the garbage, then freeze what survives (:func:`gc.freeze`): later full collections
+    skip it.
+
+    A worker holds caches that grow with the pages it reads (words already checked, tokens,
+    line kinds: hundreds of thousands of objects after 50,000 pages); each full collection of
+    Python's cyclic collector walks them all, about 0.2 s every few chunks. Frozen, they are
+    never walked again; garbage is collected first, so nothing that could be freed is kept.
+    Objects frozen stay until the process ends, which is why only worker processes that
+    :func:`run` starts and shuts down use it.
+    """
+    gc.collect()
+    gc.freeze()
+
+
+def warm_up(codebook=None, tokenize_options: dict | None = None) -> float:
+    """Import and load, once per worker process, what every chunk needs; return the seconds.
+
+    The loader's, the tokenizer's and the theme engine's modules, word lists, lexicon and the
+    codebook's compiled plan, read by coding a sentence: what the first chunk of each worker
+    would otherwise do first. :func:`run` starts it in the workers while the main process reads
+    the metadata table; it changes no result (caches only).
+
+    Parameters
+    ----------
+    codebook : Codebook, path or None
+    tokenize_options : dict or None
+    """
+    start = time.perf_counter()
+    from analysis.pages import spacing_problems
+    from analysis.text import tokenize
+
+    sentence = "Le gouvernement lance la stratégie nationale sur l'intelligence artificielle souveraine."
+    spacing_problems(sentence)
+    tokenize(sentence, **(tokenize_options or {}))
+    code_themes(["warm-up"], [sentence], codebook)
+    settle_heap()
+    return time.perf_counter() - start
 
 
 # --------------------------------------------------------------------------------------------
@@ -576,12 +630,42 @@ def _run_joblib(tasks: list, n_jobs: int):
     run would have to share the machine with. A later run starts new ones (about a second).
     """
     from joblib import Parallel, delayed
-    from joblib.externals.loky import get_reusable_executor
 
     try:
-        yield from Parallel(n_jobs=n_jobs, return_as="generator")(delayed(_process_task)(t) for t in tasks)
+        yield from Parallel(n_jobs=n_jobs, return_as="generator")(
+            delayed(_process_task_settled)(t) for t in tasks)
     finally:
-        get_reusable_executor().shutdown(wait=True)
+        _shut_down_joblib()
+
+
+def _shut_down_joblib() -> None:
+    """Stop joblib's reusable worker processes (a later call starts new ones)."""
+    from joblib.externals.loky import get_reusable_executor
+
+    get_reusable_executor().shutdown(wait=True)
+
+
+class _WarmUp(threading.Thread):
+    """Start joblib's workers and :func:`warm_up` them, from a thread, while the caller goes on.
+
+    ``seconds`` holds the workers' warm-up seconds once :meth:`join` returns (empty if it
+    failed: a chunk then loads what it needs itself, as without a warm-up).
+    """
+
+    def __init__(self, n_jobs: int, codebook, tokenize_options):
+        super().__init__(daemon=True)
+        self.args = (n_jobs, codebook, tokenize_options)
+        self.seconds: list = []
+
+    def run(self) -> None:
+        from joblib import Parallel, delayed
+
+        n_jobs, codebook, tokenize_options = self.args
+        try:
+            self.seconds = Parallel(n_jobs=n_jobs)(
+                delayed(warm_up)(codebook, tokenize_options) for _ in range(n_jobs))
+        except Exception:  # noqa: BLE001 - a failed warm-up only costs the time it saves
+            self.seconds = []
 
 
 def _dask_client(client, n_jobs: int):
@@ -687,7 +771,20 @@ def run(source, *, metadata=METADATA, codebook=None, chunk_size: int = 2000, n_j
     n_jobs = effective_n_jobs(n_jobs)
     start = time.perf_counter()
     files = list_pages(source)
-    fieldnames, rows = read_metadata_rows(metadata)
+    warm = None
+    if scheduler == "joblib" and n_jobs > 1 and files:
+        # the workers start and load while the metadata table is read
+        warm = _WarmUp(n_jobs, codebook, tokenize_options)
+        warm.start()
+    try:
+        fieldnames, rows = read_metadata_rows(metadata)
+    except BaseException:
+        if warm is not None:
+            warm.join()
+            _shut_down_joblib()
+        raise
+    if warm is not None:
+        warm.join()
     listed = set(rows) - {p.name for p in files}
     if isinstance(source, (str, os.PathLike)):
         for name in sorted(listed):
@@ -714,6 +811,7 @@ def run(source, *, metadata=METADATA, codebook=None, chunk_size: int = 2000, n_j
         if bar is not None:
             bar.close()
     timings["stream"] = time.perf_counter() - start
+    timings["warm_up"] = sum(warm.seconds) if warm is not None else 0.0
     merge_start = time.perf_counter()
     dtm, vocabulary = blocks.result()
     del blocks

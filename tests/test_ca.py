@@ -87,3 +87,23 @@ def test_biplot_labels_columns_and_groups_coincident_rows():
     assert set(TABLE.columns) <= set(labels)
     assert {"numérique", "numérisation"} in [set(label.split(", ")) for label in labels]
     plt.close(fig)
+
+
+def test_biplot_moves_labels_for_the_asked_number_of_iterations(monkeypatch):
+    import adjustText
+    import matplotlib.pyplot as plt
+
+    from analysis.plots.textometry import plot_ca
+
+    asked = []
+    real = adjustText.adjust_text
+
+    def recording(texts, **kwargs):
+        asked.append(kwargs["iter_lim"])
+        return real(texts, **kwargs)
+
+    monkeypatch.setattr(adjustText, "adjust_text", recording)
+    ca = correspondence_analysis(TABLE)
+    plt.close(plot_ca(ca, n_labels=6))
+    plt.close(plot_ca(ca, n_labels=6, label_iterations=7))
+    assert asked == [100, 7]

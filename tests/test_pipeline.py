@@ -448,3 +448,53 @@ def test_chunk_files_cuts_in_order_and_ends_a_long_stream_in_small_chunks(n_file
     else:
         assert len(chunks) == full
         assert all(len(c) == len(chunks[0]) for c in chunks[:-1])
+
+
+def test_joblib_workers_warm_up_while_the_metadata_is_read(joblib_result, seed_raw, seed_metadata):
+    assert joblib_result.timings["warm_up"] > 0  # both workers ran warm_up
+    serial = pipeline.run(seed_raw, metadata=seed_metadata, scheduler="serial")
+    assert serial.timings["warm_up"] == 0
+    assert_same(serial, pipeline.run(seed_raw, metadata=seed_metadata, scheduler="joblib", n_jobs=2))
+
+
+def test_a_bad_metadata_table_stops_the_warm_workers_too(seed_raw, tmp_path):
+    before = _workers()
+    with pytest.raises(CorpusError, match="nope.csv"):
+        pipeline.run(seed_raw, metadata=tmp_path / "nope.csv", scheduler="joblib", n_jobs=2)
+    assert _workers() <= before
+
+
+def test_settle_heap_collects_garbage_before_freezing_the_rest():
+    import gc
+    import weakref
+
+    class Node:
+        pass
+
+    kept, dropped = Node(), Node()
+    dropped.self = dropped  # a cycle: only the cyclic collector frees it
+    gone = weakref.ref(dropped)
+    del dropped
+    frozen = gc.get_freeze_count()
+    try:
+        pipeline.settle_heap()
+        assert gone() is None  # collected, not frozen
+        assert gc.get_freeze_count() > frozen  # what survives (``kept``...) is frozen
+    finally:
+        gc.unfreeze()
+    assert kept is not None
+
+
+def test_a_settled_chunk_equals_an_unsettled_one(seed_raw, seed_metadata):
+    import gc
+
+    files = pipeline.list_pages(seed_raw)
+    fieldnames, rows = pipeline.read_metadata_rows(seed_metadata)
+    plain = pipeline.process_chunk(files, fieldnames, rows)
+    try:
+        settled = pipeline.process_chunk(files, fieldnames, rows, settle=True)
+    finally:
+        gc.unfreeze()
+    pd.testing.assert_frame_equal(plain["units"], settled["units"])
+    pd.testing.assert_frame_equal(plain["matches"], settled["matches"])
+    assert (plain["counts"][0] != settled["counts"][0]).nnz == 0

@@ -90,3 +90,47 @@ def test_fit_topics_lda_score_is_the_perplexity_of_the_fitted_matrix(data):
     assert fit.score == plain.perplexity(counts)
     order = np.argsort(-np.nansum(topics._row_shares(weights), axis=0), kind="stable")
     assert np.array_equal(fit.unit_weights, weights[:, order])
+
+
+@pytest.fixture
+def threaded(monkeypatch):
+    """Products of any size split over threads (at least two, whatever the machine)."""
+    from analysis import kept_transpose
+
+    monkeypatch.setattr(kept_transpose, "THREADED_NNZ", 0)
+    monkeypatch.setattr(kept_transpose, "threads", lambda: 3)
+    return kept_transpose
+
+
+def test_a_product_split_over_threads_is_the_product_at_once(data, threaded):
+    _, tfidf, _ = data
+    x = topics.TransposeOnceCSR(tfidf)
+    rng = np.random.default_rng(4)
+    for other in (rng.random((x.shape[1], 5)), np.asfortranarray(rng.random((x.shape[1], 3))),
+                  rng.random((x.shape[1], 4)).astype(np.float32)):
+        assert np.array_equal(x @ other, tfidf @ other)
+    assert len(x._row_blocks) == 3 and sum(b.shape[0] for b in x._row_blocks) == x.shape[0]
+    w = rng.random((x.shape[0], 2))
+    assert np.array_equal(x.T @ w, tfidf.T @ w)  # the transpose's product: one thread, scipy's
+
+
+def test_row_blocks_cover_every_row_once_with_about_as_many_values_each():
+    from analysis.kept_transpose import row_blocks
+
+    rng = np.random.default_rng(8)
+    X = sparse.random(1000, 50, density=0.1, format="csr", random_state=rng)
+    for n in (1, 2, 3, 7):
+        blocks = row_blocks(X, n)
+        assert len(blocks) == n
+        assert (sparse.vstack(blocks).tocsr() != X).nnz == 0
+        assert max(b.nnz for b in blocks) - min(b.nnz for b in blocks) <= 2 * X.getnnz(axis=1).max()
+        assert all(np.shares_memory(b.data, X.data) for b in blocks if b.nnz)
+
+
+def test_nmf_with_products_over_threads_is_bit_identical(data, threaded):
+    _, tfidf, _ = data
+    settings = dict(n_components=3, random_state=1, init="nndsvda", solver="cd", max_iter=2000, tol=1e-4)
+    plain, kept = NMF(**settings), NMF(**settings)
+    w_plain = plain.fit_transform(tfidf)
+    w_kept = kept.fit_transform(topics.TransposeOnceCSR(tfidf))
+    assert np.array_equal(w_plain, w_kept) and np.array_equal(plain.components_, kept.components_)

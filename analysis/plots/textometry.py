@@ -61,12 +61,14 @@ def plot_reinert(result, n_top_words: int = 8, ax=None, max_p: float = 0.05):
 
 
 def plot_ca(result, ax=None, n_labels: int = 30, axes=(1, 2), row_label: str = "terms",
-            column_label: str = "groups", column_colors=None, max_per_label: int = 4):
+            column_label: str = "groups", column_colors=None, max_per_label: int = 4,
+            label_iterations: int = 100):
     """Symmetric CA biplot: rows (terms) as points, columns (groups) as labelled triangles.
 
     Only the ``n_labels`` rows contributing most to the two axes are drawn and labelled;
     rows at the same point (same profile) share one label; labels are moved apart with
-    ``adjustText`` (a fixed number of iterations, so the figure is reproducible).
+    ``adjustText`` for a fixed number of iterations (``label_iterations``), so the figure is
+    reproducible.
 
     Parameters
     ----------
@@ -81,6 +83,12 @@ def plot_ca(result, ax=None, n_labels: int = 30, axes=(1, 2), row_label: str = "
         Colour per column label.
     max_per_label : int
         Rows at the same point share one label listing up to this many names.
+    label_iterations : int
+        Iterations of ``adjustText``. On a CA biplot it never reaches a layout without any
+        overlap of its expanded boxes, so it runs to this limit; and its labels keep moving
+        (it swaps labels whose leader lines cross), so more iterations do not give a better
+        layout. On notebook 09's 31 labels: overlapping label pairs 0 at 100 iterations, 1 at
+        150, 2 at 400, 1 at 1,000, which took 3.6-6.8 s against 0.6 s at 100.
 
     Returns
     -------
@@ -115,7 +123,7 @@ def plot_ca(result, ax=None, n_labels: int = 30, axes=(1, 2), row_label: str = "
     if has_two:
         ax.set_ylabel(f"axis {a2} ({pct[a2 - 1]:.1f}% of inertia)")
     _ = ax.legend(loc="best", fontsize=8, frameon=False)
-    adjust_text(texts, ax=ax, iter_lim=1000, expand=(1.2, 1.4), force_text=(0.3, 0.5),
+    adjust_text(texts, ax=ax, iter_lim=label_iterations, expand=(1.2, 1.4), force_text=(0.3, 0.5),
                 arrowprops={"arrowstyle": "-", "color": "#999999", "lw": 0.5})
     return fig
 
