@@ -498,3 +498,24 @@ def test_a_settled_chunk_equals_an_unsettled_one(seed_raw, seed_metadata):
     pd.testing.assert_frame_equal(plain["units"], settled["units"])
     pd.testing.assert_frame_equal(plain["matches"], settled["matches"])
     assert (plain["counts"][0] != settled["counts"][0]).nnz == 0
+
+
+def test_a_settled_task_pauses_the_collector_and_restores_it(seed_raw, seed_metadata, monkeypatch):
+    import gc
+
+    seen = []
+    real = pipeline.process_chunk
+
+    def spy(*args, **kwargs):
+        seen.append((gc.isenabled(), kwargs.get("settle")))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "process_chunk", spy)
+    files = pipeline.list_pages(seed_raw)[:1]
+    fieldnames, rows = pipeline.read_metadata_rows(seed_metadata)
+    enabled = gc.isenabled()
+    try:
+        pipeline._process_task_settled((files, fieldnames, rows, None, None))
+    finally:
+        gc.unfreeze()
+    assert seen == [(False, True)] and gc.isenabled() == enabled
