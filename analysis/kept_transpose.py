@@ -91,7 +91,8 @@ def _matmul(matrix, other, base):
     if (other.__class__ is np.ndarray and other.ndim == 2 and other.shape[0] == matrix.shape[1]
             and other.shape[1] != 1):
         n_threads = threads()
-        if base is sparse.csr_matrix and matrix.nnz >= THREADED_NNZ and n_threads > 1:
+        if (base is sparse.csr_matrix and matrix.nnz >= THREADED_NNZ and n_threads > 1
+                and matrix.indptr.dtype == matrix.indices.dtype):
             blocks = matrix.__dict__.get("_row_blocks")
             if blocks is None or len(blocks) != n_threads:
                 blocks = matrix._row_blocks = row_blocks(matrix, n_threads)
@@ -141,5 +142,7 @@ def row_blocks(matrix: sparse.csr_matrix, n: int) -> list:
         block = sparse.csr_matrix((b - a, matrix.shape[1]), dtype=matrix.dtype)
         block.data, block.indices = matrix.data[lo:hi], matrix.indices[lo:hi]
         block.indptr = (indptr[a:b + 1] - lo).astype(indptr.dtype, copy=False)
+        for flag in ("_has_sorted_indices", "_has_canonical_format"):  # facts of the empty matrix
+            block.__dict__.pop(flag, None)
         blocks.append(block)
     return blocks

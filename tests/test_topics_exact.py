@@ -134,3 +134,13 @@ def test_nmf_with_products_over_threads_is_bit_identical(data, threaded):
     w_plain = plain.fit_transform(tfidf)
     w_kept = kept.fit_transform(topics.TransposeOnceCSR(tfidf))
     assert np.array_equal(w_plain, w_kept) and np.array_equal(plain.components_, kept.components_)
+
+
+def test_row_blocks_of_a_matrix_with_unsorted_indices_say_so():
+    from analysis.kept_transpose import row_blocks
+
+    X = sparse.csr_matrix((np.array([1.0, 2.0, 3.0, 4.0]), np.array([2, 0, 1, 0]), np.array([0, 2, 4])), shape=(2, 3))
+    assert not X.has_sorted_indices
+    blocks = row_blocks(X, 2)
+    assert [b.has_sorted_indices for b in blocks] == [False, False]
+    assert (sparse.vstack(blocks).tocsr() != X).nnz == 0
