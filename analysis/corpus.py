@@ -36,9 +36,11 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.pages import (  # noqa: F401  (the page parser, re-exported for callers of analysis.corpus)
-    decode_page, EXPECTED_NON_PAGES, Page, page_roles, parse_page, repair_spacing,
-    RUN_TOGETHER_MIN_COUNT, run_together_split, SECTION_WORDS, spacing_problems, Teaser, _key,
+    decode_page, EXPECTED_NON_PAGES, Page, page_roles, parse_page, SECTION_WORDS, Teaser, _key,
     _MD_IMAGE, _repeats, _Undecodable, _decode,
+)
+from analysis.spacing import (  # noqa: F401  (re-exported for callers of analysis.corpus)
+    repair_spacing, RUN_TOGETHER_MIN_COUNT, run_together_split, spacing_problems,
 )
 from analysis.paths import METADATA, RAW
 from analysis.text import count_words

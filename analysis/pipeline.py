@@ -440,7 +440,7 @@ def warm_up(codebook=None, tokenize_options: dict | None = None) -> float:
     tokenize_options : dict or None
     """
     start = time.perf_counter()
-    from analysis.pages import spacing_problems
+    from analysis.spacing import spacing_problems
     from analysis.text import tokenize
 
     sentence = "Le gouvernement lance la stratégie nationale sur l'intelligence artificielle souveraine."

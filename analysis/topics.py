@@ -32,8 +32,6 @@ documents and compare the top-term rankings of matched topics by average Jaccard
 """
 from __future__ import annotations
 
-import hashlib
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,6 +42,8 @@ from sklearn.decomposition import NMF, LatentDirichletAllocation
 
 from analysis.coherence import EPSILON, npmi, npmi_coherence, window_counts  # noqa: F401  (re-exported)
 from analysis.kept_transpose import TransposeOnceCSR
+from analysis.topic_memo import (  # noqa: F401  (clear_memo and RUN_MEMO_SIZE re-exported)
+    RUN_MEMO_SIZE, _RUN_MEMO, _inputs_key, clear_memo)
 
 #: Methods understood by :func:`fit_topics`.
 METHODS = ("nmf", "lda")
@@ -62,9 +62,6 @@ SEED_SETS = (range(1, 21), range(21, 41), range(41, 61))
 NMF_DEFAULTS = {"init": "nndsvda", "solver": "cd", "beta_loss": "frobenius", "max_iter": 2000, "tol": 1e-4}
 #: LDA: batch variational Bayes (deterministic given ``random_state``), priors left at 1 / k.
 LDA_DEFAULTS = {"learning_method": "batch", "max_iter": 50}
-#: Stability runs remembered in memory (see :func:`topic_stability`): at most this many seeded
-#: runs, each as its matched topics and similarities (a few numbers), least recently used first out.
-RUN_MEMO_SIZE = 100_000
 
 
 # --------------------------------------------------------------------------- units
@@ -642,77 +639,7 @@ def topic_stability(dtm, n_components: int, *, method: str = "nmf", reference=No
 
 
 # --------------------------------------------------------------------------- memo of stability runs
-
-
-class _Memo:
-    """A small least-recently-used store in memory (nothing is written to disk).
-
-    :func:`select_k` and :func:`k_choice_frequency` (and a notebook calling both) refit the same
-    seeded runs on the same matrix; each run is deterministic given its inputs, so its result is
-    remembered under a key made of those exact inputs and fitted once per process.
-    """
-
-    def __init__(self, maxsize: int):
-        self.maxsize = maxsize
-        self._items: OrderedDict = OrderedDict()
-
-    def get(self, key):
-        """The stored ``(matched, similarity)`` arrays (copies) or ``(None, None)``."""
-        found = self._items.get(key)
-        if found is None:
-            return None, None
-        self._items.move_to_end(key)
-        return tuple(a.copy() for a in found)
-
-    def put(self, key, value) -> None:
-        """Store copies of ``value``; drop the least recently used entries beyond ``maxsize``."""
-        self._items[key] = tuple(np.array(a, copy=True) for a in value)
-        self._items.move_to_end(key)
-        while len(self._items) > self.maxsize:
-            self._items.popitem(last=False)
-
-    def clear(self) -> None:
-        """Forget every stored run."""
-        self._items.clear()
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-
-_RUN_MEMO = _Memo(RUN_MEMO_SIZE)
-
-
-def clear_memo() -> None:
-    """Forget the stability runs remembered by :func:`topic_stability` in this process."""
-    _RUN_MEMO.clear()
-
-
-def _array_digest(array: np.ndarray) -> tuple:
-    """Shape, dtype and a BLAKE2 digest of an array's bytes (C order)."""
-    array = np.ascontiguousarray(array)
-    return array.shape, array.dtype.str, hashlib.blake2b(array.view(np.uint8).ravel(), digest_size=20).hexdigest()
-
-
-def _matrix_key(dtm):
-    """What identifies a document-term matrix exactly, or None when it is of an unknown kind."""
-    if sparse.issparse(dtm) and dtm.format in ("csr", "csc", "coo"):
-        if dtm.format == "coo":
-            parts = (dtm.row, dtm.col, dtm.data)
-        else:
-            parts = (dtm.indptr, dtm.indices, dtm.data)
-        return (type(dtm).__module__, type(dtm).__name__, dtm.format, dtm.shape,
-                *(_array_digest(np.asarray(a)) for a in parts))
-    if type(dtm) is np.ndarray and dtm.dtype.kind in "biuf":
-        return ("ndarray", _array_digest(dtm))
-    return None
-
-
-def _inputs_key(dtm, reference):
-    """Key of the matrix and the reference topics of a :func:`topic_stability` call (or None)."""
-    matrix = _matrix_key(dtm)
-    if matrix is None:
-        return None
-    return matrix, _array_digest(np.asarray(reference, dtype=float))
+# (the store and the keys of the matrix and reference: analysis.topic_memo)
 
 
 def _run_key(inputs, method, n_components, seed, settings):

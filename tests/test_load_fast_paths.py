@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis import corpus, metadata, pages
+from analysis import corpus, metadata, pages, spacing
 from analysis.corpus import CorpusWarning
 from analysis.normalize import WORD_RE, count_words, folded_words, normalize
 
@@ -106,47 +106,47 @@ WORDY = st.lists(st.sampled_from(list("abcdeéèœæàùzKÉ_1-’' \n.,(") + ["
 @SETTINGS
 @given(text=WORDY)
 def test_long_lower_case_words_are_found_from_the_character_before_them(text):
-    assert pages._LOWER_WORD_AFTER_RE.findall(" " + text) == pages._LOWER_WORD_RE.findall(text)
+    assert spacing._LOWER_WORD_AFTER_RE.findall(" " + text) == spacing._LOWER_WORD_RE.findall(text)
 
 
 def _run_together_reference(word):
     """run_together_split as first written: the lexicon first, then every split point."""
-    if len(word) < pages.RUN_TOGETHER_MIN_LETTERS or not word.islower() or pages._known_word(word):
+    if len(word) < spacing.RUN_TOGETHER_MIN_LETTERS or not word.islower() or spacing._known_word(word):
         return None
     for i in range(2, len(word) - 1):
         left, right = word[:i], word[i:]
-        if left in pages.GLUE_BEFORE and len(right) >= pages.RUN_TOGETHER_MIN_PART and pages._known_word(right):
-            if left in ("de", "et") and pages._known_word(left.replace("e", "é", 1) + right):
+        if left in spacing.GLUE_BEFORE and len(right) >= spacing.RUN_TOGETHER_MIN_PART and spacing._known_word(right):
+            if left in ("de", "et") and spacing._known_word(left.replace("e", "é", 1) + right):
                 continue
             return left, right
-        if right in pages.GLUE_AFTER and len(left) >= pages.RUN_TOGETHER_MIN_PART and pages._known_word(left):
+        if right in spacing.GLUE_AFTER and len(left) >= spacing.RUN_TOGETHER_MIN_PART and spacing._known_word(left):
             return left, right
     return None
 
 
-GLUED = st.tuples(st.sampled_from(sorted(pages.GLUE_WORDS) + ["", "", "x", "dé", "ét"]),
+GLUED = st.tuples(st.sampled_from(sorted(spacing.GLUE_WORDS) + ["", "", "x", "dé", "ét"]),
                   st.sampled_from(["gouvernement", "numérique", "finition", "tranger", "coopération", "xyzxyzxyz",
                                    "bout", "partout", "ensemble", "lesquels", "de", "du", "Gouvernement"]),
-                  st.sampled_from(sorted(pages.GLUE_WORDS) + ["", "", "s", "e"])).map("".join)
+                  st.sampled_from(sorted(spacing.GLUE_WORDS) + ["", "", "s", "e"])).map("".join)
 
 
 @SETTINGS
 @given(word=GLUED)
 def test_run_together_split_matches_the_rule_as_first_written(word):
-    assert pages.run_together_split(word) == _run_together_reference(word)
+    assert spacing.run_together_split(word) == _run_together_reference(word)
 
 
 @pytest.mark.parametrize("word", ["dugouvernement", "numériquedu", "lacoopération", "definition", "etranger",
                                   "gouvernement", "partout", "desquels", "gouvernementsur", "xdugouvernement"])
 def test_run_together_split_matches_the_rule_as_first_written_on_examples(word):
-    assert pages.run_together_split(word) == _run_together_reference(word)
+    assert spacing.run_together_split(word) == _run_together_reference(word)
 
 
 def _spacing_reference(text):
     """spacing_problems as first written: every word through run_together_split, no cache."""
-    counts = collections.Counter(pages._LOWER_WORD_RE.findall(text))
-    found = [w for w in counts if pages.run_together_split(w)]
-    return {"missing_space_after_period": len(pages._missing_space_ends(text)),
+    counts = collections.Counter(spacing._LOWER_WORD_RE.findall(text))
+    found = [w for w in counts if spacing.run_together_split(w)]
+    return {"missing_space_after_period": len(spacing._missing_space_ends(text)),
             "run_together_words": sum(counts[w] for w in found), "examples": found[:3]}
 
 
@@ -162,8 +162,8 @@ RUN_TOGETHER_TEXTS = [
 @pytest.mark.parametrize("text", RUN_TOGETHER_TEXTS)
 def test_spacing_problems_match_the_plain_rule_whatever_the_cache_holds(text):
     expected = _spacing_reference(text)
-    assert pages.spacing_problems(text) == expected
-    assert pages.spacing_problems(text) == expected  # second time: its clean words are cached
+    assert spacing.spacing_problems(text) == expected
+    assert spacing.spacing_problems(text) == expected  # second time: its clean words are cached
 
 
 @SETTINGS
@@ -172,20 +172,20 @@ def test_spacing_problems_match_the_plain_rule_whatever_the_cache_holds(text):
                       max_size=30))
 def test_spacing_problems_match_the_plain_rule_on_generated_text(words):
     text = " ".join(words)
-    assert pages.spacing_problems(text) == _spacing_reference(text)
+    assert spacing.spacing_problems(text) == _spacing_reference(text)
 
 
 @SETTINGS
 @given(text=WORDY)
 def test_spacing_problems_match_the_plain_rule_on_lines(text):
     """The page's words are taken line by line (cached): the same words, in the same order."""
-    assert pages.spacing_problems(text) == _spacing_reference(text)
+    assert spacing.spacing_problems(text) == _spacing_reference(text)
 
 
 @SETTINGS
 @given(text=st.lists(st.sampled_from(list(".!?…:; aAéÉŒœ1\n") + ["Elle", "loi", "cf", "www."]), max_size=30).map("".join))
 def test_the_literal_gates_find_a_missing_space_when_the_rule_does(text):
-    assert pages._may_lack_space(text) == (pages.MISSING_SPACE_RE.search(text) is not None)
+    assert spacing._may_lack_space(text) == (spacing.MISSING_SPACE_RE.search(text) is not None)
 
 
 # -- decoding -------------------------------------------------------------------------------------
