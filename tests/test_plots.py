@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.plots import (document_label, document_labels, figure_bytes, new_axes, save_figure,
-                            show_figure)
+from analysis.plots import (document_label, document_labels, figure_bytes, figure_files, new_axes,
+                            save_figure, show_figure)
 from analysis.plots import corpus as corpus_plots
 from analysis.plots import lexical as lexical_plots
 from analysis.plots import themes as theme_plots
@@ -54,6 +54,28 @@ def test_save_figure_writes_png_and_pdf_identical_on_rerun(tmp_path):
     assert (tmp_path / "01_test-figure.pdf").read_bytes() == pdf
     # no temporary file is left behind
     assert sorted(p.name for p in tmp_path.iterdir()) == ["01_test-figure.pdf", "01_test-figure.png"]
+
+
+def test_save_figure_lays_the_figure_out_once_and_draws_the_pdf_with_that_layout(tmp_path, monkeypatch):
+    import io
+
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    runs = []
+    execute = ConstrainedLayoutEngine.execute
+    monkeypatch.setattr(ConstrainedLayoutEngine, "execute", lambda self, fig: runs.append(fig) or execute(self, fig))
+    fig = _figure()
+    png, pdf = figure_files(fig)
+    assert len(runs) == 1  # for the PNG only
+    laid_out = fig.axes[0].get_position().bounds
+    fig.savefig(io.BytesIO(), format="pdf")
+    assert fig.axes[0].get_position().bounds == laid_out  # the PDF's draw moved nothing
+    assert png == figure_bytes(_figure(), "png")  # the PNG is the figure's usual one
+    assert pdf.startswith(b"%PDF") and pdf == figure_files(_figure())[1]
+    runs.clear()
+    save_figure(_figure(), "01_once", tmp_path)
+    assert len(runs) == 1
+    assert (tmp_path / "01_once.pdf").read_bytes() == pdf
 
 
 def test_png_resolution_is_at_least_150_dpi(tmp_path):
@@ -225,7 +247,7 @@ def _save_many(args):
 def test_two_processes_writing_the_same_figure_leave_a_complete_file(tmp_path):
     import multiprocessing
 
-    expected_png, expected_pdf = figure_bytes(_figure(), "png"), figure_bytes(_figure(), "pdf")
+    expected_png, expected_pdf = figure_files(_figure())
     with multiprocessing.get_context("fork").Pool(2) as pool:
         assert pool.map(_save_many, [(tmp_path, 8), (tmp_path, 8)]) == [True, True]
     assert (tmp_path / "01_shared.png").read_bytes() == expected_png
