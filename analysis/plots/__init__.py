@@ -134,9 +134,9 @@ def figure_files(fig) -> tuple[bytes, bytes]:
 
     The figure's layout engine (``layout="constrained"`` in :func:`new_axes`) runs once, for the
     PNG; the PDF is drawn with the axes where that layout put them, so both files show the same
-    layout, and the layout is not computed a second time (about a third of a figure's drawing
-    time, 0.09 s a figure measured over the notebooks' figures). The figure's layout engine is
-    then set to ``"none"``: later draws keep these positions.
+    layout, and the layout is not computed a second time (about a third of a PDF's drawing time:
+    0.09 s a figure, measured on 15 figures of notebooks 03, 05 and 09). The figure's layout
+    engine is then set to ``"none"``: later draws of ``fig`` keep these positions.
 
     Parameters
     ----------
