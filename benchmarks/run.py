@@ -233,54 +233,6 @@ def _busy_cpu_seconds():
     return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
-#: Words of the host probe's text (:func:`host_probe`): fixed, so that the probe's work never changes.
-_PROBE_WORDS = 2_000
-_PROBE_TEXT_WORDS = 300_000
-_PROBE_TEXT: list = []
-
-
-def _probe_text() -> str:
-    """The host probe's text: 300,000 words drawn with a fixed seed from 2,000 made-up ones."""
-    if not _PROBE_TEXT:
-        import random
-
-        rng = random.Random(0)
-        letters = "abcdefghijklmnopqrstuvwxyzéèàç"
-        words = ["".join(rng.choice(letters) for _ in range(rng.randint(2, 12))) for _ in range(_PROBE_WORDS)]
-        _PROBE_TEXT.append(" ".join(rng.choice(words) for _ in range(_PROBE_TEXT_WORDS)))
-    return _PROBE_TEXT[0]
-
-
-def host_probe(repeat: int = 5) -> float:
-    """Seconds the host takes now for a fixed single-core job: the median of ``repeat`` timings.
-
-    The job finds the words of the same 2 MB text with ``re`` and counts them in a dict, the
-    kind of work the pipeline's workers do, with code that does not depend on ``analysis``, so
-    its time moves only with the host's speed. :func:`run_child` runs it before and after each
-    measuring subprocess: a run whose probes took longer ran on a slower host. It is a snapshot
-    of about a second: on this project's VM the same job took 0.11 to 0.19 s within a minute,
-    so it tells a slow hour from a fast one, not the speed during a whole run. (The CPU the host
-    took from this VM, its steal time, is already in ``cpu_seconds_other_processes``; a host can
-    also slow a VM without taking CPU from it, through the caches, memory and clock it shares.)
-
-    Returns
-    -------
-    float
-    """
-    import re
-
-    import statistics
-
-    text, times = _probe_text(), []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        counts: dict = {}
-        for word in re.findall(r"\w+", text):
-            counts[word] = counts.get(word, 0) + 1
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 # --------------------------------------------------------------------------------------------
 # Our pipeline: analysis.pipeline.run, then TF-IDF and NMF
 # --------------------------------------------------------------------------------------------
@@ -598,9 +550,8 @@ def run_child(kind, corpus, args, *, run_nltk=False):
     """Run one measuring subprocess (``kind``: "ours", "references" or "dask"); return its result.
 
     The result gets a ``contention`` entry: wall time, CPU seconds used by the subprocess tree
-    and by every other process on the machine meanwhile (from ``/proc/stat``, the hypervisor's
-    steal time included), the load average before and after, and :func:`host_probe` before and
-    after, so that noisy timings can be recognised.
+    and by every other process on the machine meanwhile (from ``/proc/stat``), and the load
+    average before and after, so that noisy timings can be recognised.
     """
     out = corpus / f"result_{kind}.json"
     cmd = [sys.executable, "-m", "benchmarks.run", "--child", kind, "--corpus", str(corpus),
@@ -609,15 +560,12 @@ def run_child(kind, corpus, args, *, run_nltk=False):
            "--nmf-min-df", str(args.nmf_min_df), "--random-state", str(args.random_state)]
     cmd += ["--progress"] if args.progress else ["--no-progress"]
     cmd += ["--run-nltk"] if run_nltk else []
-    probe_before = host_probe()
     busy, ours, wall = _busy_cpu_seconds(), _children_cpu_seconds(), time.perf_counter()
     load = os.getloadavg()[0]
     subprocess.run(cmd, check=True, cwd=BENCHMARKS.parent)
     wall = time.perf_counter() - wall
     ours = _children_cpu_seconds() - ours
     other = max(0.0, _busy_cpu_seconds() - busy - ours)
-    load_after = os.getloadavg()[0]
-    probe_after = host_probe()
     result = json.loads(out.read_text())
     out.unlink()
     result["contention"] = {
@@ -625,9 +573,7 @@ def run_child(kind, corpus, args, *, run_nltk=False):
         "cpu_seconds_this_run": round(ours, 1),
         "cpu_seconds_other_processes": round(other, 1),
         "loadavg_1min_before": round(load, 2),
-        "loadavg_1min_after": round(load_after, 2),
-        "host_probe_seconds_before": round(probe_before, 3),
-        "host_probe_seconds_after": round(probe_after, 3),
+        "loadavg_1min_after": round(os.getloadavg()[0], 2),
     }
     return result
 
@@ -727,13 +673,7 @@ def info_lines(scales):
                 f"{dask['pipeline_seconds']:.1f} s against joblib {s['ours']['stages']['pipeline']['seconds']:.1f} s "
                 f"= {r['dask_vs_joblib']:.2f} x ({r['dask_with_start_vs_joblib']:.2f} x with the cluster's "
                 f"{dask['cluster_start_seconds']:.1f} s start)")
-    biggest = max(scales, key=lambda s: s["n_pages"])
-    probes = [(name, biggest[key].get("contention", {})) for name, key in (("ours", "ours"), ("the references", "references"))]
-    if all("host_probe_seconds_before" in c for _, c in probes):
-        lines.append(f"{'MEASURED':10s} host probe (a fixed single-core job, median of 5) around the {biggest['n_pages']:,}-page runs: "
-                     + "; ".join(f"{name} {c['host_probe_seconds_before']:.3f} s before, {c['host_probe_seconds_after']:.3f} s after"
-                                 for name, c in probes))
-    largest = biggest["ours"]
+    largest = max(scales, key=lambda s: s["n_pages"])["ours"]
     lines.append(f"{'MEASURED':10s} theme coding per article in worker CPU time: "
                  f"{largest['themes_cpu_ms_per_article']:.2f} ms (wall {largest['themes_ms_per_article']:.2f} ms)")
     for s in scales:

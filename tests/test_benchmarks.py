@@ -201,25 +201,6 @@ def test_dask_line_gives_the_overhead_over_joblib():
     assert any("Dask backend at 10,000 pages" in line and "1.50 x" in line for line in lines)
 
 
-def test_host_probe_times_the_same_fixed_job_every_time():
-    text = run._probe_text()
-    assert run._probe_text() is text  # made once, with a fixed seed
-    assert len(text.split()) == run._PROBE_TEXT_WORDS and len(set(text.split())) <= run._PROBE_WORDS
-    seconds = run.host_probe(repeat=1)
-    assert 0 < seconds < 10
-
-
-def test_probe_line_reports_the_probes_around_the_largest_runs():
-    scale = _scale(100_000, 110.0, 40.0, 50.0, 0.45, 1500.0)
-    scale["ours"]["contention"] = {"host_probe_seconds_before": 0.12, "host_probe_seconds_after": 0.19}
-    scale["references"]["contention"] = {"host_probe_seconds_before": 0.19, "host_probe_seconds_after": 0.13}
-    small = _scale(1_000, 3.0, 0.5, 1.0, 0.5, 700.0)  # no probe: older results
-    lines = [line for line in run.info_lines([small, scale]) if "host probe" in line]
-    assert lines == ["MEASURED   host probe (a fixed single-core job, median of 5) around the 100,000-page runs: "
-                     "ours 0.120 s before, 0.190 s after; the references 0.190 s before, 0.130 s after"]
-    assert not [line for line in run.info_lines([small]) if "host probe" in line]
-
-
 def test_memory_of_a_process_tree_includes_children():
     child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
     try:
