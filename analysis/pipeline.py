@@ -644,11 +644,12 @@ def _run_joblib(tasks: list, n_jobs: int):
         yield from Parallel(n_jobs=n_jobs, return_as="generator")(
             delayed(_process_task_settled)(t) for t in tasks)
     finally:
-        _shut_down_joblib()
+        shut_down_workers()
 
 
-def _shut_down_joblib() -> None:
-    """Stop joblib's reusable worker processes (a later call starts new ones)."""
+def shut_down_workers() -> None:
+    """Stop joblib's reusable worker processes (a later call starts new ones); their caches and
+    heaps go with them. :func:`run` calls it when its joblib chunks are done."""
     from joblib.externals.loky import get_reusable_executor
 
     get_reusable_executor().shutdown(wait=True)
@@ -790,7 +791,7 @@ def run(source, *, metadata=METADATA, codebook=None, chunk_size: int = 2000, n_j
     except BaseException:
         if warm is not None:
             warm.join()
-            _shut_down_joblib()
+            shut_down_workers()
         raise
     if warm is not None:
         warm.join()

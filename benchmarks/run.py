@@ -292,13 +292,6 @@ def stage_nmf(X, terms, n_components=20, max_iter=50, random_state=0):
     return fit, {"n_iter": n_iter, "converged": n_iter < max_iter, "n_terms": int(len(terms))}
 
 
-def _free_joblib_workers():
-    """Shut joblib's reusable worker processes down (their memory is not needed any more)."""
-    from joblib.externals.loky import get_reusable_executor
-
-    get_reusable_executor().shutdown(wait=True)
-
-
 def run_ours(corpus, *, n_jobs=2, chunk_size=2000, scheduler="joblib", n_components=20, max_iter=50,
              nmf_min_df=5, random_state=0, progress=False):
     """Run and time :func:`analysis.pipeline.run` on ``corpus``, then TF-IDF and NMF.
@@ -339,10 +332,9 @@ def run_ours(corpus, *, n_jobs=2, chunk_size=2000, scheduler="joblib", n_compone
         timer = StageTimer(sampler)
         start = time.perf_counter()
         with timer.stage("pipeline"):
+            # run() shuts its joblib workers down when the chunks are done
             result = run(corpus / "raw", metadata=corpus / "metadata.csv", chunk_size=chunk_size,
                          n_jobs=n_jobs, scheduler=scheduler, progress=progress)
-            if scheduler == "joblib" and n_jobs != 1:
-                _free_joblib_workers()
         with timer.stage("tfidf"):
             X = result.tfidf(np.float32) if n_components else result.tfidf()  # NMF is fitted in float32
         without_nmf = time.perf_counter() - start
@@ -429,12 +421,12 @@ def load_article_texts(corpus, n_jobs=2, chunk_size=2000):
     """The article texts of ``corpus``, in the pipeline's order (loaded in parallel; not timed)."""
     from joblib import Parallel, delayed
 
-    from analysis.pipeline import chunk_files, list_pages
+    from analysis.pipeline import chunk_files, list_pages, shut_down_workers
 
     chunks = chunk_files(list_pages(Path(corpus) / "raw"), chunk_size, n_jobs)
     parts = Parallel(n_jobs=n_jobs)(delayed(_chunk_texts)(chunk) for chunk in chunks)
     if n_jobs != 1:
-        _free_joblib_workers()
+        shut_down_workers()
     return [text for part in parts for text in part]
 
 
